@@ -1,0 +1,16 @@
+FROM python:3.11-slim-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm libpango-1.0-0 libpangoft2-1.0-0 \
+      fonts-dejavu-core && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 10001 cmm
+WORKDIR /app
+COPY requirements.lock package.json package-lock.json ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock && npm ci --no-audit --no-fund
+COPY . .
+RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build DJANGO_ALLOWED_HOSTS=build \
+      python manage.py compile_translations \
+    && DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build DJANGO_ALLOWED_HOSTS=build \
+      DJANGO_SETTINGS_MODULE=cmm.settings.production python manage.py collectstatic --no-input
+USER cmm
+ENV DJANGO_SETTINGS_MODULE=cmm.settings.production
+EXPOSE 8000
+CMD ["gunicorn", "cmm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

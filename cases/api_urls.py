@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("cases/", api.CaseListCreateApi.as_view(), name="case-list"),
+    path("cases/<str:number>/", api.CaseDetailApi.as_view(), name="case-detail"),
+    path("cases/<str:number>/events/", api.CaseEventListApi.as_view(), name="case-events"),
+    path("cases/<str:number>/assessment/", api.AssessmentApi.as_view(), name="case-assessment"),
+    path("cases/<str:number>/period/", api.PeriodGrantApi.as_view(), name="case-period"),
+    path("cases/<str:number>/period/extensions/", api.PeriodExtendApi.as_view(), name="case-period-extensions"),
+    path("cases/<str:number>/notification/", api.NotificationApi.as_view(), name="case-notification"),
+    path("deadlines/", api.DeadlineListApi.as_view(), name="deadline-list"),
+]

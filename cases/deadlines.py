@@ -1,0 +1,51 @@
+"""Deadline kinds and their arithmetic.
+
+Times are stored in UTC. Hour deadlines are real elapsed hours (72 hours across a daylight-saving
+change is 72 real hours); day periods end at midnight Copenhagen time after their last day.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+IDENTIFICATION_HOURS = 72
+NOTIFICATION_HOURS = 24
+PERIOD_DEFAULT_DAYS = 30
+PERIOD_MAX_DAYS = 120
+
+
+class DeadlineKind(models.TextChoices):
+    IDENTIFICATION = "identification_72h", _("Identifikation af frihedsberøvet person (72 timer)")
+    NOT_VICTIM_NOTIFICATION = "not_victim_notification", _("Underretning af politi og Udlændingestyrelsen")
+    PERIOD_END = "period_end", _("Refleksions-/restitutionsperioden udløber")
+
+
+LEGAL_SOURCES = {
+    DeadlineKind.IDENTIFICATION: _("Handlingsplan 2019-2021: identifikation normalt inden for 72 timer"),
+    DeadlineKind.NOT_VICTIM_NOTIFICATION: _(
+        "Handlingsplan 2019-2021: politi og Udlændingestyrelsen underrettes straks (CMM-regel: 24 timer)"
+    ),
+    DeadlineKind.PERIOD_END: _("Udlændingelovens § 33, stk. 14 (udvidet udrejsefrist); højst 120 dage"),
+}
+
+
+def identification_due(detained_at: dt.datetime) -> dt.datetime:
+    return detained_at + dt.timedelta(hours=IDENTIFICATION_HOURS)
+
+
+def notification_due(decided_at: dt.datetime) -> dt.datetime:
+    return decided_at + dt.timedelta(hours=NOTIFICATION_HOURS)
+
+
+def period_last_day(starts_on: dt.date, days: int) -> dt.date:
+    return starts_on + dt.timedelta(days=days - 1)
+
+
+def period_end_due(starts_on: dt.date, days: int) -> dt.datetime:
+    """Midnight in Copenhagen after the period's last day, as an aware datetime."""
+    day_after = starts_on + dt.timedelta(days=days)
+    return dt.datetime.combine(day_after, dt.time(0), tzinfo=COPENHAGEN).astimezone(dt.UTC)

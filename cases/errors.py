@@ -1,0 +1,24 @@
+"""Domain errors: a refused action raises one, with a message a caseworker understands."""
+
+
+class DomainError(Exception):
+    """A rule of the domain refuses the action. `field` names the input it concerns, if any."""
+
+    code = "refused"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(DomainError):
+    """The user may see the case but their role may not do this to it."""
+
+    code = "not_allowed"
+
+
+class StaleCase(DomainError):
+    """Someone else changed the case after this user loaded it."""
+
+    code = "stale"

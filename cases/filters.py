@@ -1,0 +1,85 @@
+"""The case list's search and filters, shared by the browser list and the API."""
+
+import datetime as dt
+import re
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency
+from cmm.forms import DkfdsForm
+
+from .codes import ExploitationForm
+from .models import COUNTRY_CHOICES, Case, Deadline
+
+CASE_NUMBER = re.compile(r"^\s*(CMM-)?\d{4}(-\d{0,4})?\s*$", re.IGNORECASE)
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Søg"), method="filter_q", help_text=_("Sagsnummer, fornavn eller efternavn"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Case.Status.choices, empty_label=_("Alle"))
+    competent_authority = django_filters.ChoiceFilter(
+        label=_("Kompetent myndighed"),
+        choices=[(Agency.CMM, Agency.CMM.label), (Agency.DIS, Agency.DIS.label)],
+        empty_label=_("Alle"),
+    )
+    exploitation_form = django_filters.ChoiceFilter(
+        label=_("Udnyttelsesform"),
+        choices=ExploitationForm.choices,
+        method="filter_form",
+        empty_label=_("Alle"),
+    )
+    nationality = django_filters.ChoiceFilter(
+        label=_("Statsborgerskab"),
+        choices=COUNTRY_CHOICES,
+        method="filter_nationality",
+        empty_label=_("Alle"),
+    )
+    deadline = django_filters.ChoiceFilter(
+        label=_("Frist"),
+        choices=[
+            ("overdue", _("Overskredet")),
+            ("7d", _("Inden for 7 dage")),
+            ("30d", _("Inden for 30 dage")),
+        ],
+        method="filter_deadline",
+        empty_label=_("Alle"),
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "status", "competent_authority", "exploitation_form", "nationality", "deadline"]
+        form = DkfdsForm
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if CASE_NUMBER.match(value):
+            number = value.upper()
+            if not number.startswith("CMM-"):
+                number = f"CMM-{number}"
+            return queryset.filter(number__startswith=number)
+        words = value.split()
+        match = Q(person__given_name__iexact=value) | Q(person__family_name__iexact=value)
+        if len(words) > 1:
+            match |= Q(person__given_name__iexact=" ".join(words[:-1]), person__family_name__iexact=words[-1])
+        return queryset.filter(match)
+
+    def filter_form(self, queryset, name, value):
+        return queryset.filter(referral__exploitation_forms__contains=[value])
+
+    def filter_nationality(self, queryset, name, value):
+        return queryset.filter(person__nationalities__contains=[value])
+
+    def filter_deadline(self, queryset, name, value):
+        now = timezone.now()
+        pending = Deadline.objects.filter(case=OuterRef("pk"), closed_at__isnull=True)
+        if value == "overdue":
+            due = pending.filter(Q(status=Deadline.Status.MISSED) | Q(status=Deadline.Status.OPEN, due_at__lt=now))
+        else:
+            days = 7 if value == "7d" else 30
+            due = pending.filter(status=Deadline.Status.OPEN, due_at__lt=now + dt.timedelta(days=days))
+        return queryset.filter(Exists(due))

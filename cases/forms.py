@@ -1,0 +1,122 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cmm.forms import DateInput, DateTimeInput, DkfdsForm, VersionedForm
+
+from .codes import (
+    ExploitationForm,
+    Gender,
+    MeansOfControl,
+    RecruiterRelation,
+    ReferralChannel,
+    ReferralSource,
+    ResidenceStatus,
+)
+from .models import COUNTRY_CHOICES
+
+PERSON_FIELDS = [
+    "given_name",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "gender",
+    "nationalities",
+    "primary_language",
+]
+REFERRAL_FIELDS = [
+    "received_at",
+    "source",
+    "channel",
+    "referring_organisation",
+    "residence_status",
+    "exploitation_forms",
+    "means_of_control",
+    "recruiter_relation",
+    "detained",
+    "detained_at",
+    "circumstances",
+]
+
+
+class ReferralForm(DkfdsForm):
+    given_name = forms.CharField(label=_("Fornavn(e)"), max_length=200)
+    family_name = forms.CharField(label=_("Efternavn"), max_length=200, required=False)
+    aliases = forms.CharField(label=_("Andre navne"), max_length=500, required=False)
+    date_of_birth = forms.DateField(label=_("Fødselsdato"), required=False, widget=DateInput)
+    date_of_birth_estimated = forms.BooleanField(label=_("Fødselsdatoen er anslået"), required=False)
+    gender = forms.ChoiceField(label=_("Køn"), choices=Gender.choices, initial=Gender.UNKNOWN)
+    nationalities = forms.MultipleChoiceField(
+        label=_("Statsborgerskab"),
+        choices=COUNTRY_CHOICES,
+        required=False,
+        help_text=_("Vælg et eller flere lande (hold Ctrl nede for at vælge flere)."),
+    )
+    primary_language = forms.CharField(label=_("Sprog"), max_length=100, required=False)
+
+    received_at = forms.DateTimeField(label=_("Modtaget"), widget=DateTimeInput)
+    source = forms.ChoiceField(label=_("Henvist af"), choices=ReferralSource.choices)
+    channel = forms.ChoiceField(label=_("Kanal"), choices=ReferralChannel.choices)
+    referring_organisation = forms.CharField(
+        label=_("Henvisende myndighed eller organisation"), max_length=200, required=False
+    )
+    residence_status = forms.ChoiceField(
+        label=_("Opholdsgrundlag"),
+        choices=ResidenceStatus.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Afgør hvem der er kompetent myndighed: CMM ved lovligt ophold, ellers Udlændingestyrelsen."),
+    )
+    exploitation_forms = forms.MultipleChoiceField(
+        label=_("Formodede udnyttelsesformer"),
+        choices=ExploitationForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Vælg mindst én formodet udnyttelsesform.")},
+    )
+    means_of_control = forms.MultipleChoiceField(
+        label=_("Kontrolmidler"),
+        choices=MeansOfControl.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    recruiter_relation = forms.ChoiceField(
+        label=_("Relation til rekrutteringsperson"),
+        choices=RecruiterRelation.choices,
+        initial=RecruiterRelation.UNKNOWN,
+    )
+    detained = forms.BooleanField(label=_("Personen er frihedsberøvet"), required=False)
+    detained_at = forms.DateTimeField(
+        label=_("Frihedsberøvet siden"),
+        required=False,
+        widget=DateTimeInput,
+        help_text=_("Identifikation skal normalt ske inden for 72 timer fra frihedsberøvelsen."),
+    )
+    circumstances = forms.CharField(label=_("Omstændigheder"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def clean(self):
+        data = super().clean()
+        now = timezone.now()
+        if data.get("detained") and not data.get("detained_at"):
+            self.add_error("detained_at", _("Angiv hvornår personen blev frihedsberøvet."))
+        if data.get("detained_at") and not data.get("detained"):
+            self.add_error("detained", _("Markér at personen er frihedsberøvet, eller fjern tidspunktet."))
+        if data.get("received_at") and data["received_at"] > now:
+            self.add_error("received_at", _("Henvisningen kan ikke være modtaget i fremtiden."))
+        born = data.get("date_of_birth")
+        if born and born > timezone.localdate():
+            self.add_error("date_of_birth", _("Fødselsdatoen kan ikke ligge i fremtiden."))
+        return data
+
+    def person_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
+
+    def referral_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in REFERRAL_FIELDS}
+
+
+class NotificationForm(VersionedForm):
+    notified_at = forms.DateTimeField(
+        label=_("Underrettet"),
+        widget=DateTimeInput,
+        help_text=_("Hvornår politiet og Udlændingestyrelsen blev underrettet om afgørelsen."),
+    )

@@ -1,0 +1,204 @@
+"""Fictional staff and cases in every stage built so far. Safe to run twice."""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Agency, Role, Team, User
+from cases import services
+from cases.codes import (
+    ExploitationForm,
+    Gender,
+    MeansOfControl,
+    ReferralChannel,
+    ReferralSource,
+    ResidenceStatus,
+)
+from cases.models import Case
+from identification import services as identification
+
+DEMO_PASSWORD = "demo-adgang-til-cmm-2026"  # noqa: S105 - fictional demo staff only, printed by the command
+
+DEMO_USERS = [
+    ("cmm.kontakt", "Karen", "Kontaktperson", Agency.CMM, Role.CMM_CONTACT_PERSON, "Team Øst"),
+    ("cmm.kontakt2", "Jonas", "Kontaktperson", Agency.CMM, Role.CMM_CONTACT_PERSON, "Team Vest"),
+    ("cmm.koordinator", "Mette", "Koordinator", Agency.CMM, Role.CMM_COORDINATOR, "Team Øst"),
+    ("us.sagsbehandler", "Ali", "Sagsbehandler", Agency.DIS, Role.DIS_CASEWORKER, None),
+    ("politi", "Peter", "Politi", Agency.POLICE, Role.POLICE_LIAISON, None),
+    ("skat", "Sofie", "Skat", Agency.SKAT, Role.REFERRING_AUTHORITY, None),
+    ("ngo", "Nadia", "NGO", Agency.NGO, Role.NGO_WORKER, None),
+    ("iom", "Ivan", "IOM", Agency.IOM, Role.IOM_OFFICER, None),
+    ("arbejdsgruppe", "Anne", "Arbejdsgruppe", Agency.IMG, Role.IMG_MEMBER, None),
+    ("revisor", "Rasmus", "Revisor", "", Role.DP_AUDITOR, None),
+    ("admin", "Ada", "Administrator", "", Role.SYSTEM_ADMIN, None),
+]
+
+# Fictional people: (given, family, birth, gender, nationalities, residence, forms, detained hours ago, stage)
+DEMO_CASES = [
+    (
+        "Grace",
+        "Okafor",
+        "1998-04-12",
+        Gender.FEMININE,
+        ["NG"],
+        ResidenceStatus.NO_LEGAL_RESIDENCE,
+        [ExploitationForm.SEXUAL],
+        30,
+        "referred",
+    ),
+    (
+        "Malee",
+        "Srisuk",
+        "1990-09-02",
+        Gender.FEMININE,
+        ["TH"],
+        ResidenceStatus.LEGAL_RESIDENCE,
+        [ExploitationForm.SEXUAL],
+        None,
+        "referred",
+    ),
+    (
+        "Andrei",
+        "Popescu",
+        "1985-01-20",
+        Gender.MASCULINE,
+        ["RO"],
+        ResidenceStatus.LEGAL_RESIDENCE,
+        [ExploitationForm.FORCED_LABOUR],
+        None,
+        "identified",
+    ),
+    (
+        "Joy",
+        "Nakato",
+        "2009-06-15",
+        Gender.FEMININE,
+        ["UG"],
+        ResidenceStatus.ASYLUM_SEEKER,
+        [ExploitationForm.SEXUAL, ExploitationForm.FORCED_CRIMINALITY],
+        None,
+        "period",
+    ),
+    (
+        "Blessing",
+        "Eze",
+        "1996-11-30",
+        Gender.FEMININE,
+        ["NG"],
+        ResidenceStatus.NO_LEGAL_RESIDENCE,
+        [ExploitationForm.SEXUAL],
+        80,
+        "extended",
+    ),
+    (
+        "Tomasz",
+        "Nowak",
+        "1979-03-08",
+        Gender.MASCULINE,
+        ["PL"],
+        ResidenceStatus.LEGAL_RESIDENCE,
+        [ExploitationForm.FORCED_LABOUR],
+        None,
+        "not_victim",
+    ),
+    (
+        "Nguyen",
+        "Van An",
+        "2001-07-21",
+        Gender.MASCULINE,
+        ["VN"],
+        ResidenceStatus.LEGAL_RESIDENCE_EXPULSION,
+        [ExploitationForm.FORCED_CRIMINALITY],
+        None,
+        "period",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo staff (one per role) and fictional cases in every stage."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = self.create_users()
+            if not Case.objects.exists():
+                self.create_cases(users)
+        self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
+        for username, _first, _last, _agency, role, _team in DEMO_USERS:
+            self.stdout.write(f"  {username:18} {Role(role).label}")
+
+    def create_users(self) -> dict[str, User]:
+        users = {}
+        for username, first, last, agency, role, team_name in DEMO_USERS:
+            team = Team.objects.get_or_create(agency=agency, name=team_name)[0] if team_name else None
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "agency": agency,
+                    "role": role,
+                    "team": team,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = role == Role.SYSTEM_ADMIN
+                user.save()
+            users[username] = user
+        return users
+
+    def create_cases(self, users: dict[str, User]) -> None:
+        now = timezone.now()
+        today = timezone.localdate()
+        for given, family, born, gender, nationalities, residence, forms, detained_hours, stage in DEMO_CASES:
+            dis = residence != ResidenceStatus.LEGAL_RESIDENCE
+            registrar = users["cmm.kontakt"]
+            decider = users["us.sagsbehandler"] if dis else users["cmm.kontakt"]
+            case = services.referral_register(
+                actor=registrar,
+                person={
+                    "given_name": given,
+                    "family_name": family,
+                    "date_of_birth": dt.date.fromisoformat(born),
+                    "gender": gender,
+                    "nationalities": nationalities,
+                },
+                referral={
+                    "received_at": now - dt.timedelta(days=20),
+                    "source": ReferralSource.POLICE if detained_hours else ReferralSource.NGO,
+                    "channel": ReferralChannel.POLICE_OPERATION if detained_hours else ReferralChannel.OUTREACH,
+                    "residence_status": residence,
+                    "exploitation_forms": forms,
+                    "means_of_control": [MeansOfControl.DEBT_BONDAGE, MeansOfControl.WITHHOLDS_DOCUMENTS],
+                    "detained": bool(detained_hours),
+                    "detained_at": now - dt.timedelta(hours=detained_hours) if detained_hours else None,
+                },
+            )
+            if stage == "referred":
+                continue
+            decided_on = today - dt.timedelta(days=10)
+            identification.assessment_record(
+                case=case,
+                actor=decider,
+                expected_version=case.version,
+                decision="not_victim" if stage == "not_victim" else "victim",
+                decided_on=decided_on,
+                interview_on=decided_on,
+                interpreter_language="engelsk",
+                reasons="Fiktiv demosag: vurderet på baggrund af samtale og indikatorer.",
+            )
+            if stage in ("identified", "not_victim"):
+                continue
+            identification.period_grant(case=case, actor=decider, expected_version=case.version, starts_on=decided_on)
+            if stage == "extended":
+                identification.period_extend(
+                    case=case,
+                    actor=decider,
+                    expected_version=case.version,
+                    days=60,
+                    exceptional_circumstances="Fiktiv demosag: behandling på hospital.",
+                    cooperates_on_repatriation=True,
+                )

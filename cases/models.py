@@ -1,0 +1,265 @@
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from accounts.models import Agency
+
+from .codes import (
+    ExploitationForm,
+    Gender,
+    MeansOfControl,
+    RecruiterRelation,
+    ReferralChannel,
+    ReferralSource,
+    ResidenceStatus,
+)
+from .deadlines import LEGAL_SOURCES, DeadlineKind
+
+COUNTRY_CHOICES = list(countries)
+
+
+class Person(models.Model):
+    """The potential victim. Identifying data lives here and nowhere else."""
+
+    given_name = models.CharField(_("fornavn(e)"), max_length=200)
+    family_name = models.CharField(_("efternavn"), max_length=200, blank=True)
+    aliases = models.CharField(_("andre navne"), max_length=500, blank=True)
+    date_of_birth = models.DateField(_("fødselsdato"), null=True, blank=True)
+    date_of_birth_estimated = models.BooleanField(_("fødselsdato er anslået"), default=False)
+    gender = models.CharField(_("køn"), max_length=32, choices=Gender.choices, default=Gender.UNKNOWN)
+    nationalities = ArrayField(
+        models.CharField(max_length=2, choices=COUNTRY_CHOICES),
+        verbose_name=_("statsborgerskab"),
+        default=list,
+        blank=True,
+    )
+    primary_language = models.CharField(_("sprog"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        indexes = [GinIndex(fields=["nationalities"], name="person_nationalities_gin")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def is_minor(self) -> bool:
+        age = self.age_on(timezone.localdate())
+        return age is not None and age < 18
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("Henvist, afventer identifikation")
+        IDENTIFIED = "identified", _("Vurderet som offer")
+        PERIOD = "period", _("I refleksions-/restitutionsperiode")
+        CLOSED = "closed", _("Afsluttet")
+
+    class ExitReason(models.TextChoices):
+        NOT_VICTIM = "not_victim", _("Ikke vurderet som offer")
+
+    number = models.CharField(_("sagsnummer"), max_length=20, unique=True, editable=False)
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REFERRED)
+    competent_authority = models.CharField(
+        _("kompetent myndighed"),
+        max_length=8,
+        choices=[(Agency.CMM, Agency.CMM.label), (Agency.DIS, Agency.DIS.label)],
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("kontaktperson"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contact_cases",
+    )
+    exit_reason = models.CharField(_("afslutningsårsag"), max_length=32, choices=ExitReason.choices, blank=True)
+    closed_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    # Optimistic locking: every write bumps it; a writer holding an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("oprettet"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("ændret"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("sag")
+        verbose_name_plural = _("sager")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["team", "-id"], name="case_team_recent"),
+            models.Index(fields=["contact_person", "-id"], name="case_contact_recent"),
+            models.Index(fields=["competent_authority", "-id"], name="case_authority_recent"),
+            models.Index(fields=["status"], name="case_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number issued in a year; locked row by row so numbers never repeat or skip."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Referral(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="referral", primary_key=True)
+    received_at = models.DateTimeField(_("modtaget"))
+    source = models.CharField(_("henvist af"), max_length=16, choices=ReferralSource.choices)
+    channel = models.CharField(_("kanal"), max_length=20, choices=ReferralChannel.choices)
+    referring_organisation = models.CharField(_("henvisende myndighed/organisation"), max_length=200, blank=True)
+    residence_status = models.CharField(_("opholdsgrundlag"), max_length=32, choices=ResidenceStatus.choices)
+    exploitation_forms = ArrayField(
+        models.CharField(max_length=32, choices=ExploitationForm.choices),
+        verbose_name=_("formodede udnyttelsesformer"),
+        default=list,
+    )
+    means_of_control = ArrayField(
+        models.CharField(max_length=32, choices=MeansOfControl.choices),
+        verbose_name=_("kontrolmidler"),
+        default=list,
+        blank=True,
+    )
+    recruiter_relation = models.CharField(
+        _("relation til rekrutteringsperson"),
+        max_length=20,
+        choices=RecruiterRelation.choices,
+        default=RecruiterRelation.UNKNOWN,
+    )
+    detained = models.BooleanField(_("frihedsberøvet"), default=False)
+    detained_at = models.DateTimeField(_("frihedsberøvet siden"), null=True, blank=True)
+    circumstances = models.TextField(_("omstændigheder"), blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("henvisning")
+        verbose_name_plural = _("henvisninger")
+        indexes = [GinIndex(fields=["exploitation_forms"], name="referral_forms_gin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(detained=False, detained_at__isnull=True)
+                | models.Q(detained=True, detained_at__isnull=False),
+                name="referral_detention_time_iff_detained",
+            ),
+            models.CheckConstraint(condition=~models.Q(exploitation_forms=[]), name="referral_has_exploitation_form"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.get_channel_display()}"
+
+
+class Deadline(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Åben")
+        MET = "met", _("Overholdt")
+        MISSED = "missed", _("Overskredet")
+        CANCELLED = "cancelled", _("Annulleret")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("frist"), max_length=32, choices=DeadlineKind.choices)
+    due_at = models.DateTimeField(_("senest"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    legal_source = models.CharField(_("hjemmel"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("frist")
+        verbose_name_plural = _("frister")
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["due_at"], name="deadline_open_due", condition=models.Q(status="open")),
+            models.Index(fields=["case", "status"], name="deadline_case_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=models.Q(status="open"), name="deadline_one_open_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self.legal_source:
+            self.legal_source = str(LEGAL_SOURCES[DeadlineKind(self.kind)])
+        super().save(*args, **kwargs)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.MISSED or (self.status == self.Status.OPEN and self.due_at < timezone.now())
+
+
+class CaseEvent(models.Model):
+    """The case timeline: who did what, when and why. Written by the service in the same transaction."""
+
+    class Type(models.TextChoices):
+        REFERRAL_REGISTERED = "referral_registered", _("Henvisning registreret")
+        ASSESSMENT_RECORDED = "assessment_recorded", _("Vurdering registreret")
+        PERIOD_GRANTED = "period_granted", _("Periode givet")
+        PERIOD_EXTENDED = "period_extended", _("Periode forlænget")
+        NOTIFICATION_RECORDED = "notification_recorded", _("Politi og Udlændingestyrelsen underrettet")
+        DEADLINE_MISSED = "deadline_missed", _("Frist overskredet")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    event_type = models.CharField(max_length=32, choices=Type.choices)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("hændelse")
+        verbose_name_plural = _("hændelser")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="event_case_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_type_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Per-object grants (shares, break-the-glass) with a real foreign key, so lookups use the index."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

@@ -1,0 +1,168 @@
+from django.core.exceptions import ObjectDoesNotExist
+from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from identification.models import Assessment, Period, PeriodExtension
+
+from .codes import ExploitationForm, MeansOfControl, ReferralChannel, ReferralSource, ResidenceStatus
+from .models import Case, CaseEvent, Deadline, Person, Referral
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    nationalities = serializers.ListField(child=serializers.ChoiceField(choices=list(countries)), required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "given_name",
+            "family_name",
+            "aliases",
+            "date_of_birth",
+            "date_of_birth_estimated",
+            "gender",
+            "nationalities",
+            "primary_language",
+        ]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    source = serializers.ChoiceField(choices=ReferralSource.choices)
+    channel = serializers.ChoiceField(choices=ReferralChannel.choices)
+    residence_status = serializers.ChoiceField(choices=ResidenceStatus.choices)
+    exploitation_forms = serializers.ListField(
+        child=serializers.ChoiceField(choices=ExploitationForm.choices), min_length=1
+    )
+    means_of_control = serializers.ListField(
+        child=serializers.ChoiceField(choices=MeansOfControl.choices), required=False
+    )
+    received_at = serializers.DateTimeField(required=False)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "received_at",
+            "source",
+            "channel",
+            "referring_organisation",
+            "residence_status",
+            "exploitation_forms",
+            "means_of_control",
+            "recruiter_relation",
+            "detained",
+            "detained_at",
+            "circumstances",
+        ]
+
+    def validate(self, attrs):
+        if attrs.get("detained") and not attrs.get("detained_at"):
+            raise serializers.ValidationError({"detained_at": "Angiv hvornår personen blev frihedsberøvet."})
+        if attrs.get("detained_at") and not attrs.get("detained"):
+            raise serializers.ValidationError({"detained": "detained must be true when detained_at is given."})
+        return attrs
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number", read_only=True)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = ["id", "case", "kind", "due_at", "status", "overdue", "legal_source", "closed_at"]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Assessment
+        fields = [
+            "decision",
+            "decided_on",
+            "assessing_authority",
+            "interview_on",
+            "interpreter_language",
+            "indicators",
+            "reasons",
+        ]
+
+
+class PeriodExtensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PeriodExtension
+        fields = ["days", "exceptional_circumstances", "cooperates_on_repatriation", "granted_at"]
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    last_day = serializers.DateField(read_only=True)
+    extensions = PeriodExtensionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Period
+        fields = ["kind", "starts_on", "days_total", "last_day", "extensions"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    person = serializers.CharField(source="person.full_name")
+    nationalities = serializers.ListField(source="person.nationalities", child=serializers.CharField())
+    exploitation_forms = serializers.ListField(source="referral.exploitation_forms", child=serializers.CharField())
+    next_due = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "status",
+            "competent_authority",
+            "person",
+            "nationalities",
+            "exploitation_forms",
+            "next_due",
+            "created_at",
+        ]
+
+
+class CaseDetailSerializer(serializers.ModelSerializer):
+    person = PersonSerializer()
+    referral = ReferralSerializer()
+    assessment = serializers.SerializerMethodField()
+    period = serializers.SerializerMethodField()
+    deadlines = DeadlineSerializer(many=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "status",
+            "competent_authority",
+            "exit_reason",
+            "version",
+            "created_at",
+            "updated_at",
+            "closed_at",
+            "person",
+            "referral",
+            "assessment",
+            "period",
+            "deadlines",
+        ]
+
+    @extend_schema_field(AssessmentSerializer(allow_null=True))
+    def get_assessment(self, case):
+        try:
+            return AssessmentSerializer(case.assessment).data
+        except ObjectDoesNotExist:
+            return None
+
+    @extend_schema_field(PeriodSerializer(allow_null=True))
+    def get_period(self, case):
+        try:
+            return PeriodSerializer(case.period).data
+        except ObjectDoesNotExist:
+            return None
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["event_type", "created_at", "actor", "reason", "data"]

@@ -1,0 +1,180 @@
+"""Writes to a case. Each function is one transaction: the change, its timeline event and its deadlines."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency, Role
+
+from . import access
+from .codes import ResidenceStatus
+from .deadlines import DeadlineKind, identification_due
+from .errors import DomainError, StaleCase
+from .models import Case, CaseEvent, CaseNumberCounter, Deadline, Person, Referral
+
+COMPETENT_AUTHORITY = {
+    ResidenceStatus.ASYLUM_SEEKER: Agency.DIS,
+    ResidenceStatus.NO_LEGAL_RESIDENCE: Agency.DIS,
+    ResidenceStatus.LEGAL_RESIDENCE: Agency.CMM,
+    ResidenceStatus.LEGAL_RESIDENCE_EXPULSION: Agency.DIS,
+}
+
+
+def competent_authority(residence_status: str) -> str:
+    """CMM assesses legal residents; DIS asylum seekers, people without legal residence and expulsion cases."""
+    return COMPETENT_AUTHORITY[ResidenceStatus(residence_status)]
+
+
+def case_number_next(*, year: int) -> str:
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last = F("last") + 1
+    counter.save(update_fields=["last"])
+    counter.refresh_from_db(fields=["last"])
+    return f"CMM-{year}-{counter.last:04d}"
+
+
+@transaction.atomic
+def referral_register(*, actor, person: dict, referral: dict) -> Case:
+    """Open a case for a referred person, with the 72-hour deadline if the person is detained."""
+    access.require_referral(actor)
+    detained_at = referral.get("detained_at") if referral.get("detained") else None
+    if referral.get("detained") and detained_at is None:
+        raise DomainError(_("Angiv hvornår personen blev frihedsberøvet."), field="detained_at")
+    now = timezone.now()
+    received_at = referral.get("received_at") or now
+    if received_at > now + dt.timedelta(minutes=5):
+        raise DomainError(_("Henvisningen kan ikke være modtaget i fremtiden."), field="received_at")
+    if detained_at and detained_at > now + dt.timedelta(minutes=5):
+        raise DomainError(_("Frihedsberøvelsen kan ikke ligge i fremtiden."), field="detained_at")
+
+    person_obj = Person.objects.create(**person)
+    case = Case.objects.create(
+        number=case_number_next(year=timezone.localdate(received_at).year),
+        person=person_obj,
+        competent_authority=competent_authority(referral["residence_status"]),
+        team=actor.team if actor.agency == Agency.CMM else None,
+        contact_person=actor if actor.role == Role.CMM_CONTACT_PERSON else None,
+    )
+    Referral.objects.create(
+        case=case,
+        registered_by=actor,
+        **{**referral, "received_at": received_at, "detained_at": detained_at},
+    )
+    if detained_at:
+        deadline_open(case=case, kind=DeadlineKind.IDENTIFICATION, due_at=identification_due(detained_at))
+    event_record(
+        case=case,
+        actor=actor,
+        event_type=CaseEvent.Type.REFERRAL_REGISTERED,
+        data={
+            "competent_authority": case.competent_authority,
+            "source": referral["source"],
+            "channel": referral["channel"],
+            "detained": bool(detained_at),
+        },
+    )
+    return case
+
+
+def event_record(*, case: Case, actor, event_type: str, data: dict | None = None, reason: str = "") -> CaseEvent:
+    return CaseEvent.objects.create(case=case, actor=actor, event_type=event_type, data=data or {}, reason=reason)
+
+
+def deadline_open(*, case: Case, kind: str, due_at: dt.datetime) -> Deadline:
+    return Deadline.objects.create(case=case, kind=kind, due_at=due_at)
+
+
+def deadline_close(*, case: Case, kind: str, status: str) -> int:
+    """Close the open deadline of this kind, if any; a missed deadline stays missed."""
+    return Deadline.objects.filter(case=case, kind=kind, status=Deadline.Status.OPEN).update(
+        status=status, closed_at=timezone.now()
+    )
+
+
+def case_check_state(*, case: Case, action: str, expected_version: int) -> None:
+    """Refuse the action if the user's copy is stale or the case is in a state that does not allow it."""
+    if case.version != expected_version:
+        raise StaleCase(
+            _(
+                "Sagen er blevet ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret: "
+                "gennemse sagen og gem igen."
+            )
+        )
+    if case.status not in access.ACTION_STATES[action]:
+        raise DomainError(
+            _("Handlingen er ikke mulig, når sagen har status “%(status)s”.") % {"status": case.get_status_display()}
+        )
+
+
+def case_save_transition(*, case: Case, expected_version: int, **changes) -> Case:
+    """Write status and other case fields only if nobody else wrote since `expected_version`."""
+    now = timezone.now()
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=now, **changes
+    )
+    if updated != 1:
+        raise StaleCase(
+            _(
+                "Sagen er blevet ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret: "
+                "gennemse sagen og gem igen."
+            )
+        )
+    for field, value in changes.items():
+        setattr(case, field, value)
+    case.version = expected_version + 1
+    case.updated_at = now
+    return case
+
+
+@transaction.atomic
+def notification_record(*, case: Case, actor, expected_version: int, notified_at: dt.datetime) -> Case:
+    """Record that police and DIS were told of a "not a victim" decision."""
+    access.require(actor, access.Action.RECORD_NOTIFICATION, case)
+    case_check_state(case=case, action=access.Action.RECORD_NOTIFICATION, expected_version=expected_version)
+    if case.exit_reason != Case.ExitReason.NOT_VICTIM:
+        raise DomainError(_("Der er ingen afgørelse om “ikke offer” at underrette om."))
+    if notified_at > timezone.now() + dt.timedelta(minutes=5):
+        raise DomainError(_("Underretningen kan ikke ligge i fremtiden."), field="notified_at")
+    pending = Deadline.objects.filter(
+        case=case,
+        kind=DeadlineKind.NOT_VICTIM_NOTIFICATION,
+        status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED],
+        closed_at__isnull=True,
+    )
+    if not pending.exists():
+        raise DomainError(_("Underretningen er allerede registreret."))
+    case_save_transition(case=case, expected_version=expected_version)
+    # A late notification closes the deadline but leaves it recorded as missed.
+    pending.filter(status=Deadline.Status.OPEN).update(status=Deadline.Status.MET, closed_at=notified_at)
+    pending.update(closed_at=notified_at)
+    event_record(
+        case=case,
+        actor=actor,
+        event_type=CaseEvent.Type.NOTIFICATION_RECORDED,
+        data={"notified_at": notified_at},
+    )
+    return case
+
+
+def deadlines_mark_missed(*, now: dt.datetime | None = None) -> int:
+    """Mark open deadlines past due as missed, each with a timeline event. Safe to run twice at once."""
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        overdue = list(
+            Deadline.objects.select_for_update(skip_locked=True).filter(status=Deadline.Status.OPEN, due_at__lt=now)
+        )
+        for deadline in overdue:
+            deadline.status = Deadline.Status.MISSED
+            deadline.save(update_fields=["status"])
+            event_record(
+                case=deadline.case,
+                actor=None,
+                event_type=CaseEvent.Type.DEADLINE_MISSED,
+                data={"kind": deadline.kind, "due_at": deadline.due_at},
+            )
+            count += 1
+    return count

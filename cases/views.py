@@ -1,0 +1,161 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from . import access, queries, services
+from .codes import ExploitationForm, MeansOfControl, labels
+from .errors import DomainError, StaleCase
+from .filters import CaseFilter
+from .forms import NotificationForm, ReferralForm
+
+PAGE_SIZE = 50
+
+
+def home(request):
+    return render(
+        request,
+        "cases/home.html",
+        {
+            "my_cases": queries.my_cases(request.user),
+            "deadlines": queries.pending_deadlines(request.user),
+            "can_register": access.can_register_referral(request.user),
+        },
+    )
+
+
+def case_list(request):
+    # Searches and filters are POSTed so that names typed in the search box never reach a URL or a log.
+    data = request.POST if request.method == "POST" else request.GET
+    filterset = CaseFilter(data, queryset=queries.case_list(request.user))
+    try:
+        page = max(1, int(data.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows = []
+    if filterset.is_valid():
+        start = (page - 1) * PAGE_SIZE
+        # One row more than a page tells whether there is a next page, without a COUNT over the scope.
+        rows = list(filterset.qs[start : start + PAGE_SIZE + 1])
+    context = {
+        "filter": filterset,
+        "cases": rows[:PAGE_SIZE],
+        "page": page,
+        "has_next": len(rows) > PAGE_SIZE,
+        "filter_values": [(name, value) for name in CaseFilter.Meta.fields for value in data.getlist(name) if value],
+        "can_register": access.can_register_referral(request.user),
+    }
+    template = "cases/case_list_rows.html" if request.htmx else "cases/case_list.html"
+    return render(request, template, context)
+
+
+def case_detail(request, number):
+    case = queries.case_detail(request.user, number)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "timeline": queries.case_timeline(case),
+            "exploitation_forms": labels(ExploitationForm, case.referral.exploitation_forms),
+            "means_of_control": labels(MeansOfControl, case.referral.means_of_control),
+            "actions": access.allowed_actions(request.user, case),
+        },
+    )
+
+
+def referral_create(request):
+    if not access.can_register_referral(request.user):
+        raise PermissionDenied
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.referral_register(
+                actor=request.user, person=form.person_data(), referral=form.referral_data()
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Henvisningen er registreret som sag %(number)s.") % {"number": case.number})
+            return redirect("cases:detail", number=case.number)
+    return render(request, "cases/referral_form.html", {"form": form})
+
+
+class CaseActionView(View):
+    """A form that takes one action on one case through one service function.
+
+    The user's input is never lost: a refusal or a stale write shows the form again, filled in,
+    with the reason beside the field or at the top.
+    """
+
+    action: str
+    form_class: type
+    title: str
+    intro: str = ""
+    submit_label: str
+
+    def service(self, *, case, actor, expected_version, **data):
+        raise NotImplementedError
+
+    def initial(self, case) -> dict:
+        return {}
+
+    def setup_case(self, request, number):
+        case = queries.case_detail(request.user, number)
+        if not access.can(request.user, self.action, case):
+            raise PermissionDenied(_("Du kan ikke tage denne handling på sagen i dens nuværende status."))
+        return case
+
+    def get(self, request, number):
+        case = self.setup_case(request, number)
+        form = self.form_class(initial={"version": case.version, **self.initial(case)})
+        return self.render(request, case, form)
+
+    def post(self, request, number):
+        case = self.setup_case(request, number)
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            try:
+                self.service(case=case, actor=request.user, expected_version=version, **data)
+            except StaleCase as error:
+                # Keep what the user typed; a resubmit applies it to the version they are now shown.
+                data = request.POST.copy()
+                data["version"] = case.version
+                form = self.form_class(data)
+                form.is_valid()
+                form.add_error(None, error.message)
+                return self.render(request, case, form, status=409)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Gemt."))
+                return redirect("cases:detail", number=case.number)
+        return self.render(request, case, form, status=400 if request.method == "POST" else 200)
+
+    def render(self, request, case, form, status=200):
+        return render(
+            request,
+            "cases/case_action.html",
+            {
+                "case": case,
+                "form": form,
+                "title": self.title,
+                "intro": self.intro,
+                "submit_label": self.submit_label,
+            },
+            status=status,
+        )
+
+
+class NotificationRecordView(CaseActionView):
+    action = access.Action.RECORD_NOTIFICATION
+    form_class = NotificationForm
+    title = gettext_lazy("Registrér underretning af politi og Udlændingestyrelsen")
+    submit_label = gettext_lazy("Registrér underretning")
+
+    def service(self, **kwargs):
+        return services.notification_record(**kwargs)

@@ -1,0 +1,58 @@
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class DkfdsFormRenderer(TemplatesSetting):
+    """Render every form with the Danish common design system's markup (errors beside each field)."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+WIDGET_CLASSES = {
+    forms.CheckboxInput: "form-checkbox",
+    forms.CheckboxSelectMultiple: "",
+    forms.RadioSelect: "",
+    forms.Select: "form-select",
+    forms.Textarea: "form-input",
+    forms.widgets.Input: "form-input",
+}
+
+
+class DkfdsForm(forms.Form):
+    """Give every widget the design system's class; errors and hints are linked for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            for widget_class, css in WIDGET_CLASSES.items():
+                if isinstance(field.widget, widget_class):
+                    if css:
+                        field.widget.attrs.setdefault("class", css)
+                    break
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+
+class VersionedForm(DkfdsForm):
+    """A form that writes to a case carries the version the user saw, so a stale write is caught."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

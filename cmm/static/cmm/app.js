@@ -1,0 +1,19 @@
+// Loaded as a file so that the Content Security Policy needs no inline script.
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.DKFDS) { window.DKFDS.init(); }
+  // Move focus to the error summary so screen-reader and keyboard users hear what to fix.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+  // Show the detention time only when the person is detained.
+  var detained = document.getElementById("id_detained");
+  var detainedAt = document.getElementById("group-detained_at");
+  if (detained && detainedAt) {
+    var toggle = function () { detainedAt.hidden = !detained.checked && !document.getElementById("id_detained_at").value; };
+    detained.addEventListener("change", toggle);
+    toggle();
+  }
+});
+document.addEventListener("htmx:beforeSwap", function (event) {
+  // Let the server's error pages replace the list area instead of being dropped.
+  if (event.detail.xhr.status >= 400) { event.detail.shouldSwap = true; event.detail.isError = false; }
+});

@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency
+from cases.deadlines import period_last_day
+from cases.models import Case
+
+
+class Indicator(models.TextChoices):
+    DOCUMENTS_WITHHELD = "documents_withheld", _("Dokumenter tilbageholdt")
+    DEBT = "debt", _("Gæld til rekrutteringsperson")
+    NO_PAY = "no_pay", _("Ingen eller meget lav løn")
+    RESTRICTED_MOVEMENT = "restricted_movement", _("Begrænset bevægelsesfrihed")
+    VIOLENCE = "violence", _("Vold eller trusler om vold")
+    DECEPTION = "deception", _("Vildledt om arbejdet eller forholdene")
+    ISOLATION = "isolation", _("Isolation fra omverdenen")
+    CONTROLLED_HOUSING = "controlled_housing", _("Bolig kontrolleret af arbejdsgiver")
+    OTHER = "other", _("Andet")
+
+
+class Assessment(models.Model):
+    class Decision(models.TextChoices):
+        VICTIM = "victim", _("Vurderet som offer")
+        NOT_VICTIM = "not_victim", _("Ikke vurderet som offer")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment", primary_key=True)
+    decision = models.CharField(_("afgørelse"), max_length=16, choices=Decision.choices)
+    decided_on = models.DateField(_("afgørelsesdato"))
+    assessing_authority = models.CharField(
+        _("vurderende myndighed"),
+        max_length=8,
+        choices=[(Agency.CMM, Agency.CMM.label), (Agency.DIS, Agency.DIS.label)],
+    )
+    interview_on = models.DateField(_("samtaledato"), null=True, blank=True)
+    interpreter_language = models.CharField(_("tolkesprog"), max_length=100, blank=True)
+    indicators = ArrayField(
+        models.CharField(max_length=32, choices=Indicator.choices),
+        verbose_name=_("indikatorer"),
+        default=list,
+        blank=True,
+    )
+    reasons = models.TextField(_("begrundelse"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("vurdering")
+        verbose_name_plural = _("vurderinger")
+        indexes = [models.Index(fields=["decision", "decided_on"], name="assessment_decision_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.decided_on})"
+
+
+class Period(models.Model):
+    """A reflection period (no legal residence) or recovery period (legal residence)."""
+
+    class Kind(models.TextChoices):
+        REFLECTION = "reflection", _("Refleksionsperiode")
+        RECOVERY = "recovery", _("Restitutionsperiode")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="period", primary_key=True)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    starts_on = models.DateField(_("første dag"))
+    days_total = models.PositiveSmallIntegerField(_("dage i alt"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("periode")
+        verbose_name_plural = _("perioder")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(days_total__gte=1, days_total__lte=120), name="period_at_most_120_days"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.starts_on} – {self.last_day}"
+
+    @property
+    def last_day(self):
+        return period_last_day(self.starts_on, self.days_total)
+
+
+class PeriodExtension(models.Model):
+    """An extension, recorded with both conditions the Aliens Act asks for."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("dage"))
+    exceptional_circumstances = models.TextField(_("særlige omstændigheder"))
+    cooperates_on_repatriation = models.BooleanField(_("samarbejder om forberedt hjemrejse"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("forlængelse")
+        verbose_name_plural = _("forlængelser")
+        ordering = ["granted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cooperates_on_repatriation=True), name="extension_requires_cooperation"
+            ),
+            models.CheckConstraint(condition=~models.Q(exceptional_circumstances=""), name="extension_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.days}"

@@ -1,0 +1,192 @@
+"""Identification decisions and reflection/recovery periods: one transaction per transition."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency
+from cases import access
+from cases.codes import ResidenceStatus
+from cases.deadlines import (
+    PERIOD_DEFAULT_DAYS,
+    PERIOD_MAX_DAYS,
+    DeadlineKind,
+    notification_due,
+    period_end_due,
+)
+from cases.errors import DomainError
+from cases.models import Case, CaseEvent, Deadline
+from cases.services import case_check_state, case_save_transition, deadline_close, deadline_open, event_record
+
+from .models import Assessment, Period, PeriodExtension
+
+
+def _refuse_wrong_authority(*, actor, case: Case) -> None:
+    if actor.agency == case.competent_authority:
+        return
+    residence = ResidenceStatus(case.referral.residence_status)
+    if actor.agency == Agency.DIS:
+        message = _(
+            "Udlændingestyrelsen kan ikke vurdere denne person: opholdsgrundlaget er “%(residence)s”, "
+            "så det er Center mod Menneskehandel, der er kompetent myndighed."
+        )
+    else:
+        message = _(
+            "Center mod Menneskehandel kan ikke vurdere denne person: opholdsgrundlaget er “%(residence)s”, "
+            "så det er Udlændingestyrelsen, der er kompetent myndighed."
+        )
+    raise DomainError(message % {"residence": residence.label})
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    case: Case,
+    actor,
+    expected_version: int,
+    decision: str,
+    decided_on: dt.date,
+    reasons: str,
+    interview_on: dt.date | None = None,
+    interpreter_language: str = "",
+    indicators: list[str] | None = None,
+) -> Case:
+    """Record the identification decision of the competent authority."""
+    access.require(actor, access.Action.ASSESS, case)
+    case_check_state(case=case, action=access.Action.ASSESS, expected_version=expected_version)
+    _refuse_wrong_authority(actor=actor, case=case)
+    today = timezone.localdate()
+    if decided_on > today:
+        raise DomainError(_("Afgørelsesdatoen kan ikke ligge i fremtiden."), field="decided_on")
+    if interview_on and interview_on > decided_on:
+        raise DomainError(_("Samtalen kan ikke ligge efter afgørelsen."), field="interview_on")
+    if decided_on < timezone.localdate(case.referral.received_at):
+        raise DomainError(_("Afgørelsen kan ikke ligge før henvisningen blev modtaget."), field="decided_on")
+
+    victim = decision == Assessment.Decision.VICTIM
+    if victim:
+        case_save_transition(case=case, expected_version=expected_version, status=Case.Status.IDENTIFIED)
+    else:
+        case_save_transition(
+            case=case,
+            expected_version=expected_version,
+            status=Case.Status.CLOSED,
+            exit_reason=Case.ExitReason.NOT_VICTIM,
+            closed_at=timezone.now(),
+        )
+    Assessment.objects.create(
+        case=case,
+        decision=decision,
+        decided_on=decided_on,
+        assessing_authority=actor.agency,
+        interview_on=interview_on,
+        interpreter_language=interpreter_language,
+        indicators=indicators or [],
+        reasons=reasons,
+        decided_by=actor,
+    )
+    deadline_close(case=case, kind=DeadlineKind.IDENTIFICATION, status=Deadline.Status.MET)
+    if not victim:
+        deadline_open(case=case, kind=DeadlineKind.NOT_VICTIM_NOTIFICATION, due_at=notification_due(timezone.now()))
+    event_record(
+        case=case,
+        actor=actor,
+        event_type=CaseEvent.Type.ASSESSMENT_RECORDED,
+        data={"decision": decision, "decided_on": decided_on, "authority": actor.agency},
+        reason=reasons,
+    )
+    return case
+
+
+def period_kind_for(case: Case) -> str:
+    legal = case.referral.residence_status == ResidenceStatus.LEGAL_RESIDENCE
+    return Period.Kind.RECOVERY if legal else Period.Kind.REFLECTION
+
+
+@transaction.atomic
+def period_grant(*, case: Case, actor, expected_version: int, starts_on: dt.date) -> Case:
+    """Grant the 30-day reflection or recovery period, from the decision or a later grant date."""
+    access.require(actor, access.Action.GRANT_PERIOD, case)
+    case_check_state(case=case, action=access.Action.GRANT_PERIOD, expected_version=expected_version)
+    _refuse_wrong_authority(actor=actor, case=case)
+    if starts_on < case.assessment.decided_on:
+        raise DomainError(_("Perioden kan ikke begynde før afgørelsen."), field="starts_on")
+    case_save_transition(case=case, expected_version=expected_version, status=Case.Status.PERIOD)
+    period = Period.objects.create(
+        case=case,
+        kind=period_kind_for(case),
+        starts_on=starts_on,
+        days_total=PERIOD_DEFAULT_DAYS,
+        granted_by=actor,
+    )
+    deadline_open(case=case, kind=DeadlineKind.PERIOD_END, due_at=period_end_due(starts_on, period.days_total))
+    event_record(
+        case=case,
+        actor=actor,
+        event_type=CaseEvent.Type.PERIOD_GRANTED,
+        data={
+            "kind": period.kind,
+            "starts_on": starts_on,
+            "last_day": period.last_day,
+            "days": period.days_total,
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def period_extend(
+    *,
+    case: Case,
+    actor,
+    expected_version: int,
+    days: int,
+    exceptional_circumstances: str,
+    cooperates_on_repatriation: bool,
+) -> Case:
+    """Extend the period: both conditions recorded, and never past 120 days in total."""
+    access.require(actor, access.Action.EXTEND_PERIOD, case)
+    case_check_state(case=case, action=access.Action.EXTEND_PERIOD, expected_version=expected_version)
+    _refuse_wrong_authority(actor=actor, case=case)
+    period = Period.objects.select_for_update().get(case=case)
+    if days < 1:
+        raise DomainError(_("En forlængelse skal være på mindst én dag."), field="days")
+    if not exceptional_circumstances.strip():
+        raise DomainError(_("Beskriv de særlige omstændigheder."), field="exceptional_circumstances")
+    if not cooperates_on_repatriation:
+        raise DomainError(
+            _("Perioden kan kun forlænges, hvis personen vil samarbejde om en forberedt hjemrejse."),
+            field="cooperates_on_repatriation",
+        )
+    remaining = PERIOD_MAX_DAYS - period.days_total
+    if days > remaining:
+        raise DomainError(
+            _(
+                "Perioden kan højst vare %(max)s dage i alt. Den er nu %(total)s dage, så der kan højst "
+                "forlænges med %(remaining)s dage."
+            )
+            % {"max": PERIOD_MAX_DAYS, "total": period.days_total, "remaining": remaining},
+            field="days",
+        )
+    case_save_transition(case=case, expected_version=expected_version)
+    PeriodExtension.objects.create(
+        period=period,
+        days=days,
+        exceptional_circumstances=exceptional_circumstances,
+        cooperates_on_repatriation=cooperates_on_repatriation,
+        granted_by=actor,
+    )
+    period.days_total += days
+    period.save(update_fields=["days_total"])
+    deadline_close(case=case, kind=DeadlineKind.PERIOD_END, status=Deadline.Status.CANCELLED)
+    deadline_open(case=case, kind=DeadlineKind.PERIOD_END, due_at=period_end_due(period.starts_on, period.days_total))
+    event_record(
+        case=case,
+        actor=actor,
+        event_type=CaseEvent.Type.PERIOD_EXTENDED,
+        data={"days": days, "days_total": period.days_total, "last_day": period.last_day},
+        reason=exceptional_circumstances,
+    )
+    return case
