@@ -15,6 +15,10 @@ class Agency(models.TextChoices):
     IMG = "IMG", _("Den tværministerielle arbejdsgruppe")
 
 
+# The two authorities that assess and own cases.
+COMPETENT_AUTHORITIES = [(Agency.CMM.value, Agency.CMM.label), (Agency.DIS.value, Agency.DIS.label)]
+
+
 class Role(models.TextChoices):
     CMM_CONTACT_PERSON = "cmm_contact_person", _("CMM-kontaktperson")
     CMM_COORDINATOR = "cmm_coordinator", _("CMM-koordinator")

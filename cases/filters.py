@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agency
+from accounts.models import COMPETENT_AUTHORITIES
 from cmm.forms import DkfdsForm
 
 from .codes import ExploitationForm
@@ -22,7 +22,7 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Case.Status.choices, empty_label=_("Alle"))
     competent_authority = django_filters.ChoiceFilter(
         label=_("Kompetent myndighed"),
-        choices=[(Agency.CMM, Agency.CMM.label), (Agency.DIS, Agency.DIS.label)],
+        choices=COMPETENT_AUTHORITIES,
         empty_label=_("Alle"),
     )
     exploitation_form = django_filters.ChoiceFilter(

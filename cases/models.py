@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from accounts.models import Agency
+from accounts.models import COMPETENT_AUTHORITIES
 
 from .codes import (
     ExploitationForm,
@@ -83,7 +83,7 @@ class Case(models.Model):
     competent_authority = models.CharField(
         _("kompetent myndighed"),
         max_length=8,
-        choices=[(Agency.CMM, Agency.CMM.label), (Agency.DIS, Agency.DIS.label)],
+        choices=COMPETENT_AUTHORITIES,
     )
     team = models.ForeignKey(
         "accounts.Team",

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agency
+from accounts.models import COMPETENT_AUTHORITIES
 from cases.deadlines import period_last_day
 from cases.models import Case
 
@@ -32,7 +32,7 @@ class Assessment(models.Model):
     assessing_authority = models.CharField(
         _("vurderende myndighed"),
         max_length=8,
-        choices=[(Agency.CMM, Agency.CMM.label), (Agency.DIS, Agency.DIS.label)],
+        choices=COMPETENT_AUTHORITIES,
     )
     interview_on = models.DateField(_("samtaledato"), null=True, blank=True)
     interpreter_language = models.CharField(_("tolkesprog"), max_length=100, blank=True)
