@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "guardian",
+    "cmm",
     "accounts",
     "cases",
     "identification",
@@ -133,7 +134,6 @@ STATIC_ROOT = BASE_DIR / ".data" / "static"
 STATICFILES_DIRS = [
     ("dkfds", BASE_DIR / "node_modules" / "dkfds" / "dist"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
-    BASE_DIR / "cmm" / "static",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
