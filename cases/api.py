@@ -1,16 +1,23 @@
 """REST API v1: the same policy, services and errors as the browser (400 refused, 404 unseen, 409 stale)."""
 
+import contextlib
+
+from django.http import Http404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cmm.api_errors import ConflictResponseSerializer
 from identification import services as identification_services
 from identification.models import Assessment, Indicator
 
 from . import access, queries, services
+from .errors import DomainError
 from .filters import CaseFilter
 from .serializers import (
     CaseDetailSerializer,
@@ -20,6 +27,9 @@ from .serializers import (
     PersonSerializer,
     ReferralSerializer,
 )
+
+# Beside the errors drf-standardized-errors documents itself: a role without the action, a stale version.
+TRANSITION_RESPONSES = {200: CaseDetailSerializer, 403: ErrorResponse403Serializer, 409: ConflictResponseSerializer}
 
 
 class CasePagination(LimitOffsetPagination):
@@ -35,24 +45,68 @@ class CaseListCreateApi(generics.ListAPIView):
     filterset_class = CaseFilter
     pagination_class = CasePagination
 
+    @extend_schema_serializer(component_name="ReferralRegisterInput")
     class InputSerializer(serializers.Serializer):
         person = PersonSerializer()
         referral = ReferralSerializer()
 
     def get_queryset(self):
-        return queries.case_list(self.request.user)
+        return queries.case_list(self.request.user, with_referral=True)
 
-    @extend_schema(request=InputSerializer, responses={201: CaseDetailSerializer})
+    def list(self, request, *args, **kwargs):
+        if "q" in request.query_params:
+            # A name in a query string ends up in access logs and browser history.
+            raise serializers.ValidationError(
+                {"q": [_("Søg efter navn med POST til /api/v1/cases/search/, så navne aldrig står i en URL.")]}
+            )
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=InputSerializer, responses={201: CaseDetailSerializer, 403: ErrorResponse403Serializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = services.referral_register(
-            actor=request.user, person=data.validated_data["person"], referral=data.validated_data["referral"]
-        )
-        return Response(
-            CaseDetailSerializer(queries.case_detail(request.user, case.number)).data,
-            status=status.HTTP_201_CREATED,
-        )
+        try:
+            case = services.referral_register(
+                actor=request.user, person=data.validated_data["person"], referral=data.validated_data["referral"]
+            )
+        except DomainError as error:
+            if type(error) is not DomainError or not error.field:
+                raise
+            # Name the refused field as the input nests it, as a serializer error would.
+            part = "person" if error.field in PersonSerializer.Meta.fields else "referral"
+            raise serializers.ValidationError({part: {error.field: [error.message]}}, code=error.code) from None
+        # A referral for the other authority is theirs to see; its registrant gets back what they sent.
+        with contextlib.suppress(Http404):
+            case = queries.case_detail(request.user, case.number)
+        return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+class CaseSearchApi(generics.GenericAPIView):
+    """Search the cases you may see by case number or name, with the list's filters, in the request body."""
+
+    serializer_class = CaseListSerializer
+    pagination_class = CasePagination
+
+    class InputSerializer(serializers.Serializer):
+        q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        status = serializers.CharField(required=False, allow_blank=True)
+        competent_authority = serializers.CharField(required=False, allow_blank=True)
+        exploitation_form = serializers.CharField(required=False, allow_blank=True)
+        nationality = serializers.CharField(required=False, allow_blank=True)
+        deadline = serializers.CharField(required=False, allow_blank=True)
+
+    def get_queryset(self):
+        return queries.case_list(self.request.user, with_referral=True)
+
+    @extend_schema(request=InputSerializer, responses=CaseListSerializer(many=True))
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        filterset = CaseFilter(data.validated_data, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class CaseDetailApi(APIView):
@@ -82,12 +136,15 @@ class CaseTransitionApi(APIView):
     """POST input through one service function; answers the case as it now stands."""
 
     service = None
+    action: str
 
     class InputSerializer(serializers.Serializer):
         version = serializers.IntegerField(min_value=1)
 
     def post(self, request, number):
         case = queries.case_detail(request.user, number)
+        # Who may comes before what was sent: a role without the action gets 403 whatever its input.
+        access.require(request.user, self.action, case)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -97,8 +154,10 @@ class CaseTransitionApi(APIView):
 
 
 class AssessmentApi(CaseTransitionApi):
+    action = access.Action.ASSESS
     service = identification_services.assessment_record
 
+    @extend_schema_serializer(component_name="AssessmentInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
         decision = serializers.ChoiceField(choices=Assessment.Decision.choices)
         decided_on = serializers.DateField()
@@ -107,41 +166,47 @@ class AssessmentApi(CaseTransitionApi):
         interpreter_language = serializers.CharField(required=False, allow_blank=True, max_length=100)
         indicators = serializers.ListField(child=serializers.ChoiceField(choices=Indicator.choices), required=False)
 
-    @extend_schema(request=InputSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):
         return super().post(request, number)
 
 
 class PeriodGrantApi(CaseTransitionApi):
+    action = access.Action.GRANT_PERIOD
     service = identification_services.period_grant
 
+    @extend_schema_serializer(component_name="PeriodGrantInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
         starts_on = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):
         return super().post(request, number)
 
 
 class PeriodExtendApi(CaseTransitionApi):
+    action = access.Action.EXTEND_PERIOD
     service = identification_services.period_extend
 
+    @extend_schema_serializer(component_name="PeriodExtensionInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
         days = serializers.IntegerField(min_value=1, max_value=90)
         exceptional_circumstances = serializers.CharField(allow_blank=True)
         cooperates_on_repatriation = serializers.BooleanField()
 
-    @extend_schema(request=InputSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):
         return super().post(request, number)
 
 
 class NotificationApi(CaseTransitionApi):
+    action = access.Action.RECORD_NOTIFICATION
     service = services.notification_record
 
+    @extend_schema_serializer(component_name="NotificationInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
         notified_at = serializers.DateTimeField()
 
-    @extend_schema(request=InputSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):
         return super().post(request, number)

@@ -4,6 +4,7 @@ from . import api
 
 urlpatterns = [
     path("cases/", api.CaseListCreateApi.as_view(), name="case-list"),
+    path("cases/search/", api.CaseSearchApi.as_view(), name="case-search"),
     path("cases/<str:number>/", api.CaseDetailApi.as_view(), name="case-detail"),
     path("cases/<str:number>/events/", api.CaseEventListApi.as_view(), name="case-events"),
     path("cases/<str:number>/assessment/", api.AssessmentApi.as_view(), name="case-assessment"),

@@ -33,12 +33,17 @@ LEGAL_SOURCES = {
 }
 
 
+def _after_real_hours(moment: dt.datetime, hours: int) -> dt.datetime:
+    # Arithmetic on a zone-aware datetime counts wall-clock time; in UTC it counts real time.
+    return moment.astimezone(dt.UTC) + dt.timedelta(hours=hours)
+
+
 def identification_due(detained_at: dt.datetime) -> dt.datetime:
-    return detained_at + dt.timedelta(hours=IDENTIFICATION_HOURS)
+    return _after_real_hours(detained_at, IDENTIFICATION_HOURS)
 
 
 def notification_due(decided_at: dt.datetime) -> dt.datetime:
-    return decided_at + dt.timedelta(hours=NOTIFICATION_HOURS)
+    return _after_real_hours(decided_at, NOTIFICATION_HOURS)
 
 
 def period_last_day(starts_on: dt.date, days: int) -> dt.date:

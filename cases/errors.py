@@ -1,5 +1,7 @@
 """Domain errors: a refused action raises one, with a message a caseworker understands."""
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """A rule of the domain refuses the action. `field` names the input it concerns, if any."""
@@ -22,3 +24,12 @@ class StaleCase(DomainError):
     """Someone else changed the case after this user loaded it."""
 
     code = "stale"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or _(
+                "Sagen er blevet ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret: "
+                "gennemse sagen og gem igen."
+            )
+        )

@@ -10,32 +10,39 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import COMPETENT_AUTHORITIES
 from cmm.forms import DkfdsForm
+from cmm.widgets import FastSelect
 
 from .codes import ExploitationForm
-from .models import COUNTRY_CHOICES, Case, Deadline
+from .models import Case, Deadline, country_choices
 
 CASE_NUMBER = re.compile(r"^\s*(CMM-)?\d{4}(-\d{0,4})?\s*$", re.IGNORECASE)
 
 
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Søg"), method="filter_q", help_text=_("Sagsnummer, fornavn eller efternavn"))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Case.Status.choices, empty_label=_("Alle"))
+    # Selects render with FastSelect (cmm/widgets.py): the same markup without a template per option.
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Case.Status.choices, empty_label=_("Alle"), widget=FastSelect
+    )
     competent_authority = django_filters.ChoiceFilter(
         label=_("Kompetent myndighed"),
         choices=COMPETENT_AUTHORITIES,
         empty_label=_("Alle"),
+        widget=FastSelect,
     )
     exploitation_form = django_filters.ChoiceFilter(
         label=_("Udnyttelsesform"),
         choices=ExploitationForm.choices,
         method="filter_form",
         empty_label=_("Alle"),
+        widget=FastSelect,
     )
     nationality = django_filters.ChoiceFilter(
         label=_("Statsborgerskab"),
-        choices=COUNTRY_CHOICES,
+        choices=country_choices,
         method="filter_nationality",
         empty_label=_("Alle"),
+        widget=FastSelect,
     )
     deadline = django_filters.ChoiceFilter(
         label=_("Frist"),
@@ -46,6 +53,7 @@ class CaseFilter(django_filters.FilterSet):
         ],
         method="filter_deadline",
         empty_label=_("Alle"),
+        widget=FastSelect,
     )
 
     class Meta:
@@ -71,7 +79,7 @@ class CaseFilter(django_filters.FilterSet):
     def filter_form(self, queryset, name, value):
         return queryset.filter(referral__exploitation_forms__contains=[value])
 
-    def filter_nationality(self, queryset, name, value):
+    def filter_nationality(self, queryset, name, value: str):
         return queryset.filter(person__nationalities__contains=[value])
 
     def filter_deadline(self, queryset, name, value):

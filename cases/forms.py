@@ -13,7 +13,7 @@ from .codes import (
     ReferralSource,
     ResidenceStatus,
 )
-from .models import COUNTRY_CHOICES
+from .models import country_choices
 
 PERSON_FIELDS = [
     "given_name",
@@ -49,7 +49,7 @@ class ReferralForm(DkfdsForm):
     gender = forms.ChoiceField(label=_("Køn"), choices=Gender.choices, initial=Gender.UNKNOWN)
     nationalities = forms.MultipleChoiceField(
         label=_("Statsborgerskab"),
-        choices=COUNTRY_CHOICES,
+        choices=country_choices,
         required=False,
         help_text=_("Vælg et eller flere lande (hold Ctrl nede for at vælge flere)."),
     )

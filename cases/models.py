@@ -1,11 +1,12 @@
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -23,7 +24,30 @@ from .codes import (
 )
 from .deadlines import LEGAL_SOURCES, DeadlineKind
 
-COUNTRY_CHOICES = list(countries)
+
+@functools.cache
+def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    return tuple((country.code, country.name) for country in countries)
+
+
+def country_choices() -> tuple[tuple[str, str], ...]:
+    """ISO 3166 countries named and sorted in the active language (built once per language)."""
+    return _country_choices(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def choice_display(field_name: str, choices):
+    """A get_FOO_display() that reads a dict built once.
+
+    Django's own hashes and translates every label of the field on each call (about 30 µs); list pages
+    call it for every row. The labels stay lazy, so the active language still decides.
+    """
+    labels = dict(choices)
+
+    def get_display(self) -> str:
+        value = getattr(self, field_name)
+        return str(labels.get(value, value))
+
+    return get_display
 
 
 class Person(models.Model):
@@ -36,7 +60,7 @@ class Person(models.Model):
     date_of_birth_estimated = models.BooleanField(_("fødselsdato er anslået"), default=False)
     gender = models.CharField(_("køn"), max_length=32, choices=Gender.choices, default=Gender.UNKNOWN)
     nationalities = ArrayField(
-        models.CharField(max_length=2, choices=COUNTRY_CHOICES),
+        models.CharField(max_length=2, choices=country_choices),
         verbose_name=_("statsborgerskab"),
         default=list,
         blank=True,
@@ -60,6 +84,10 @@ class Person(models.Model):
             return None
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def nationality_names(self) -> list[str]:
+        return [countries.name(code) or code for code in self.nationalities]
 
     @property
     def is_minor(self) -> bool:
@@ -121,6 +149,9 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    get_status_display = choice_display("status", Status.choices)
+    get_competent_authority_display = choice_display("competent_authority", COMPETENT_AUTHORITIES)
 
     @property
     def is_open(self) -> bool:
@@ -204,6 +235,12 @@ class Deadline(models.Model):
         ordering = ["due_at"]
         indexes = [
             models.Index(fields=["due_at"], name="deadline_open_due", condition=models.Q(status="open")),
+            # Deadlines still to act on, soonest first (the start page and the deadline API walk it in order).
+            models.Index(
+                fields=["due_at"],
+                name="deadline_pending_due",
+                condition=models.Q(closed_at__isnull=True, status__in=["open", "missed"]),
+            ),
             models.Index(fields=["case", "status"], name="deadline_case_status"),
         ]
         constraints = [
@@ -214,6 +251,9 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.get_kind_display()}"
+
+    get_kind_display = choice_display("kind", DeadlineKind.choices)
+    get_status_display = choice_display("status", Status.choices)
 
     def save(self, *args, **kwargs):
         if not self.legal_source:
@@ -253,6 +293,8 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_type_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    get_event_type_display = choice_display("event_type", Type.choices)
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

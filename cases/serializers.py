@@ -1,4 +1,6 @@
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -25,13 +27,20 @@ class PersonSerializer(serializers.ModelSerializer):
             "primary_language",
         ]
 
+    def validate_date_of_birth(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError(_("Fødselsdatoen kan ikke ligge i fremtiden."))
+        return value
+
 
 class ReferralSerializer(serializers.ModelSerializer):
     source = serializers.ChoiceField(choices=ReferralSource.choices)
     channel = serializers.ChoiceField(choices=ReferralChannel.choices)
     residence_status = serializers.ChoiceField(choices=ResidenceStatus.choices)
     exploitation_forms = serializers.ListField(
-        child=serializers.ChoiceField(choices=ExploitationForm.choices), min_length=1
+        child=serializers.ChoiceField(choices=ExploitationForm.choices),
+        min_length=1,
+        error_messages={"min_length": _("Vælg mindst én formodet udnyttelsesform.")},
     )
     means_of_control = serializers.ListField(
         child=serializers.ChoiceField(choices=MeansOfControl.choices), required=False
@@ -56,9 +65,11 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if attrs.get("detained") and not attrs.get("detained_at"):
-            raise serializers.ValidationError({"detained_at": "Angiv hvornår personen blev frihedsberøvet."})
+            raise serializers.ValidationError({"detained_at": _("Angiv hvornår personen blev frihedsberøvet.")})
         if attrs.get("detained_at") and not attrs.get("detained"):
-            raise serializers.ValidationError({"detained": "detained must be true when detained_at is given."})
+            raise serializers.ValidationError(
+                {"detained": _("Markér at personen er frihedsberøvet, eller fjern tidspunktet.")}
+            )
         return attrs
 
 

@@ -97,12 +97,7 @@ def deadline_close(*, case: Case, kind: str, status: str) -> int:
 def case_check_state(*, case: Case, action: str, expected_version: int) -> None:
     """Refuse the action if the user's copy is stale or the case is in a state that does not allow it."""
     if case.version != expected_version:
-        raise StaleCase(
-            _(
-                "Sagen er blevet ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret: "
-                "gennemse sagen og gem igen."
-            )
-        )
+        raise StaleCase()
     if case.status not in access.ACTION_STATES[action]:
         raise DomainError(
             _("Handlingen er ikke mulig, når sagen har status “%(status)s”.") % {"status": case.get_status_display()}
@@ -116,12 +111,7 @@ def case_save_transition(*, case: Case, expected_version: int, **changes) -> Cas
         version=F("version") + 1, updated_at=now, **changes
     )
     if updated != 1:
-        raise StaleCase(
-            _(
-                "Sagen er blevet ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret: "
-                "gennemse sagen og gem igen."
-            )
-        )
+        raise StaleCase()
     for field, value in changes.items():
         setattr(case, field, value)
     case.version = expected_version + 1
@@ -136,8 +126,15 @@ def notification_record(*, case: Case, actor, expected_version: int, notified_at
     case_check_state(case=case, action=access.Action.RECORD_NOTIFICATION, expected_version=expected_version)
     if case.exit_reason != Case.ExitReason.NOT_VICTIM:
         raise DomainError(_("Der er ingen afgørelse om “ikke offer” at underrette om."))
+    if actor.agency != case.competent_authority:
+        raise DomainError(
+            _("Underretningen registreres af den kompetente myndighed, %(authority)s.")
+            % {"authority": case.get_competent_authority_display()}
+        )
     if notified_at > timezone.now() + dt.timedelta(minutes=5):
         raise DomainError(_("Underretningen kan ikke ligge i fremtiden."), field="notified_at")
+    if timezone.localdate(notified_at) < case.assessment.decided_on:
+        raise DomainError(_("Underretningen kan ikke ligge før afgørelsesdatoen."), field="notified_at")
     pending = Deadline.objects.filter(
         case=case,
         kind=DeadlineKind.NOT_VICTIM_NOTIFICATION,

@@ -76,11 +76,22 @@ def referral_create(request):
                 actor=request.user, person=form.person_data(), referral=form.referral_data()
             )
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("Henvisningen er registreret som sag %(number)s.") % {"number": case.number})
-            return redirect("cases:detail", number=case.number)
-    return render(request, "cases/referral_form.html", {"form": form})
+            if access.visible_cases(request.user).filter(pk=case.pk).exists():
+                messages.success(
+                    request, _("Henvisningen er registreret som sag %(number)s.") % {"number": case.number}
+                )
+                return redirect("cases:detail", number=case.number)
+            # A referral for the other authority is theirs: its page would be a 404 to the registrant.
+            messages.success(
+                request,
+                _("Henvisningen er registreret som sag %(number)s og sendt til %(authority)s.")
+                % {"number": case.number, "authority": case.get_competent_authority_display()},
+            )
+            return redirect("cases:home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/referral_form.html", {"form": form}, status=status)
 
 
 class CaseActionView(View):
@@ -102,19 +113,27 @@ class CaseActionView(View):
     def initial(self, case) -> dict:
         return {}
 
-    def setup_case(self, request, number):
+    def allowed_case(self, request, number):
         case = queries.case_detail(request.user, number)
         if not access.can(request.user, self.action, case):
             raise PermissionDenied(_("Du kan ikke tage denne handling på sagen i dens nuværende status."))
         return case
 
     def get(self, request, number):
-        case = self.setup_case(request, number)
+        case = self.allowed_case(request, number)
         form = self.form_class(initial={"version": case.version, **self.initial(case)})
         return self.render(request, case, form)
 
     def post(self, request, number):
-        case = self.setup_case(request, number)
+        case = queries.case_detail(request.user, number)
+        sent_version = request.POST.get("version", "")
+        stale = sent_version.isdigit() and int(sent_version) != case.version
+        if stale and request.user.role in access.ACTION_ROLES[self.action]:
+            # The case moved on since the form was opened, perhaps out of this action's reach:
+            # say so before judging the action, and keep what the user typed.
+            return self.stale(request, case, StaleCase().message)
+        if not access.can(request.user, self.action, case):
+            raise PermissionDenied(_("Du kan ikke tage denne handling på sagen i dens nuværende status."))
         form = self.form_class(request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -122,19 +141,23 @@ class CaseActionView(View):
             try:
                 self.service(case=case, actor=request.user, expected_version=version, **data)
             except StaleCase as error:
-                # Keep what the user typed; a resubmit applies it to the version they are now shown.
-                data = request.POST.copy()
-                data["version"] = case.version
-                form = self.form_class(data)
-                form.is_valid()
-                form.add_error(None, error.message)
-                return self.render(request, case, form, status=409)
+                # Another write came in between loading the case and saving: show the case as it is now.
+                return self.stale(request, queries.case_detail(request.user, number), error.message)
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, _("Gemt."))
                 return redirect("cases:detail", number=case.number)
-        return self.render(request, case, form, status=400 if request.method == "POST" else 200)
+        return self.render(request, case, form, status=400)
+
+    def stale(self, request, case, message):
+        """The conflict page: the case as it is now, the user's input kept; a resubmit applies it to this version."""
+        data = request.POST.copy()
+        data["version"] = case.version
+        form = self.form_class(data)
+        form.is_valid()
+        form.add_error(None, message)
+        return self.render(request, case, form, status=409)
 
     def render(self, request, case, form, status=200):
         return render(

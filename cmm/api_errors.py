@@ -1,7 +1,9 @@
 """Domain errors become the API's standard error bodies: 400 refused, 403 not allowed, 409 stale."""
 
-from drf_standardized_errors.handler import exception_handler as standard_handler
-from rest_framework import exceptions, status
+from django.db import models
+from drf_standardized_errors.handler import ExceptionHandler
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from rest_framework import exceptions, serializers, status
 
 from cases.errors import DomainError, NotAllowed, StaleCase
 
@@ -11,11 +13,31 @@ class Conflict(exceptions.APIException):
     default_code = "stale"
 
 
-def exception_handler(exc, context):
-    if isinstance(exc, StaleCase):
-        exc = Conflict(exc.message)
-    elif isinstance(exc, NotAllowed):
-        exc = exceptions.PermissionDenied(exc.message)
-    elif isinstance(exc, DomainError):
-        exc = exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]}, code=exc.code)
-    return standard_handler(exc, context)
+class DomainExceptionHandler(ExceptionHandler):
+    """drf-standardized-errors' handler, told how the services refuse."""
+
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, StaleCase):
+            return Conflict(exc.message)
+        if isinstance(exc, NotAllowed):
+            return exceptions.PermissionDenied(exc.message)
+        if isinstance(exc, DomainError):
+            return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]}, code=exc.code)
+        return super().convert_known_exceptions(exc)
+
+
+class ErrorCode409Enum(models.TextChoices):
+    STALE = "stale"
+
+
+class Error409Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode409Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ConflictResponseSerializer(serializers.Serializer):
+    """The 409 body in the schema: the same shape as drf-standardized-errors' other client errors."""
+
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error409Serializer(many=True)

@@ -49,7 +49,10 @@ class DkfdsForm(forms.Form):
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_error"
+                described_by = f"id_{name}_error"
+                if self.fields[name].help_text:
+                    described_by += f" id_{name}_helptext"
+                self.fields[name].widget.attrs["aria-describedby"] = described_by
 
 
 class VersionedForm(DkfdsForm):

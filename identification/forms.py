@@ -28,8 +28,13 @@ class PeriodGrantForm(VersionedForm):
 class PeriodExtendForm(VersionedForm):
     days = forms.IntegerField(label=_("Forlæng med (dage)"), min_value=1, max_value=90)
     exceptional_circumstances = forms.CharField(
-        label=_("Særlige omstændigheder"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Særlige omstændigheder"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Beskriv de særlige omstændigheder.")},
     )
     cooperates_on_repatriation = forms.BooleanField(
-        label=_("Personen vil samarbejde om en forberedt hjemrejse"), required=False
+        label=_("Personen vil samarbejde om en forberedt hjemrejse"),
+        error_messages={
+            "required": _("Perioden kan kun forlænges, hvis personen vil samarbejde om en forberedt hjemrejse.")
+        },
     )

@@ -161,6 +161,12 @@ def period_extend(
             field="cooperates_on_repatriation",
         )
     remaining = PERIOD_MAX_DAYS - period.days_total
+    if remaining <= 0:
+        raise DomainError(
+            _("Perioden har allerede nået det højeste antal dage, %(max)s, og kan ikke forlænges mere.")
+            % {"max": PERIOD_MAX_DAYS},
+            field="days",
+        )
     if days > remaining:
         raise DomainError(
             _(

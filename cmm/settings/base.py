@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "django_filters",
     "django_htmx",
+    "django_countries",
     "guardian",
     "cmm",
     "accounts",
@@ -145,10 +146,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "cmm.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
 }
+# The package's own handler (so the schema documents the error bodies), told how our services refuse.
+DRF_STANDARDIZED_ERRORS = {"EXCEPTION_HANDLER_CLASS": "cmm.api_errors.DomainExceptionHandler"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "CMM case system API",
     "DESCRIPTION": "Referral, identification and reflection/recovery periods for potential victims of "
@@ -171,6 +174,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode405Enum": "drf_standardized_errors.openapi_serializers.ErrorCode405Enum.choices",
         "ErrorCode406Enum": "drf_standardized_errors.openapi_serializers.ErrorCode406Enum.choices",
         "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
+        "ErrorCode409Enum": "cmm.api_errors.ErrorCode409Enum.choices",
         "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
     },

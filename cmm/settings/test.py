@@ -17,3 +17,4 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 LANGUAGE_CODE = "da"
+STATIC_ROOT = None  # static files come from the finders; nothing is collected for tests

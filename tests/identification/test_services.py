@@ -244,3 +244,14 @@ def test_extension_is_refused_before_a_period_is_granted(cmm_worker, dis_worker)
 
     with pytest.raises(DomainError, match="status"):
         extend(case, dis_worker, 10)
+
+
+def test_extension_past_the_remaining_days_names_how_many_are_left(cmm_worker, dis_worker):
+    case = make_case(cmm_worker)
+    granted(case, dis_worker)
+    extend(case, dis_worker, 80)
+
+    with pytest.raises(DomainError, match="højst forlænges med 10 dage"):
+        extend(case, dis_worker, 11)
+
+    assert Period.objects.get(case=case).days_total == 110

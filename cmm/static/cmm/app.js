@@ -1,9 +1,8 @@
 // Loaded as a file so that the Content Security Policy needs no inline script.
 document.addEventListener("DOMContentLoaded", function () {
+  // DKFDS: the mobile menu, and the error summary ([data-module="error-summary"]), which takes focus
+  // so that screen-reader and keyboard users hear what to fix, and whose links focus the field.
   if (window.DKFDS) { window.DKFDS.init(); }
-  // Move focus to the error summary so screen-reader and keyboard users hear what to fix.
-  var summary = document.querySelector("[data-error-summary]");
-  if (summary) { summary.focus(); }
   // Show the detention time only when the person is detained.
   var detained = document.getElementById("id_detained");
   var detainedAt = document.getElementById("group-detained_at");

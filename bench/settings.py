@@ -1,0 +1,24 @@
+"""Settings for the benchmark: the production stack (base settings) on its own database, plus bench-only URLs.
+
+Not used by the application. `bench/run.py` and `bench/seed.py` select it themselves.
+"""
+
+import os
+import warnings
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cmm_bench")
+
+from cmm.settings.base import *  # noqa: E402,F403
+from cmm.settings.base import BASE_DIR, LOGGING, TEMPLATES  # noqa: E402
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver"]
+# The production URLs plus the yardstick "minimal page"; the production urlconf is untouched.
+ROOT_URLCONF = "bench.urls"
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
+# Users are logged in with force_login; no password is ever checked.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}
+# WhiteNoise warns that STATIC_ROOT is missing (nothing is collected for an in-process benchmark).
+warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers.base")

@@ -1,0 +1,158 @@
+"""Every page and API read is a fixed, small number of SQL queries, whatever the data (at most 8).
+
+Each test measures a page with a few cases, adds more cases (and, for a case page, more deadlines,
+extensions and timeline events), and measures again: the count must stay under the limit and not grow.
+`bench/run.py` measures the same pages at 50,000 cases for time.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from cases.codes import ResidenceStatus
+from identification import services as identification
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 8
+
+
+def assess(case, actor, decision="victim"):
+    return identification.assessment_record(
+        case=case,
+        actor=actor,
+        expected_version=case.version,
+        decision=decision,
+        decided_on=timezone.localdate(),
+        reasons="Indikatorer og samtale.",
+    )
+
+
+def grant(case, actor):
+    return identification.period_grant(
+        case=case, actor=actor, expected_version=case.version, starts_on=case.assessment.decided_on
+    )
+
+
+def extend(case, actor, days=10):
+    return identification.period_extend(
+        case=case,
+        actor=actor,
+        expected_version=case.version,
+        days=days,
+        exceptional_circumstances="Indlagt på hospital",
+        cooperates_on_repatriation=True,
+    )
+
+
+def add_cases(*, referrer, colleague, outsider, assessor, rounds):
+    """Cases in every state the pages show, some visible to `referrer` and some not."""
+    detained_at = timezone.now() - dt.timedelta(hours=80)
+    for i in range(rounds):
+        make_case(referrer, person={"given_name": f"Ada{i}", "nationalities": ["NG", "RO"]})
+        make_case(referrer, detained=True, detained_at=detained_at)  # an overdue identification deadline
+        extend(grant(assess(make_case(referrer), assessor), assessor), assessor)
+        assess(make_case(colleague), assessor, decision="not_victim")  # a notification deadline
+        make_case(colleague, residence_status=ResidenceStatus.LEGAL_RESIDENCE)
+        make_case(outsider)  # another team's: not visible to referrer
+        assign_perm("cases.view_case", referrer, make_case(outsider))  # shared with referrer
+
+
+def count_queries(client, method, url, data=None, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data, headers=headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries), response
+
+
+@pytest.fixture
+def people(cmm_worker, cmm_colleague, cmm_outsider, dis_worker):
+    return {"referrer": cmm_worker, "colleague": cmm_colleague, "outsider": cmm_outsider, "assessor": dis_worker}
+
+
+@pytest.fixture
+def logged_in(client, cmm_worker):
+    client.force_login(cmm_worker)
+    return client
+
+
+READS = [
+    pytest.param("get", "/", None, {}, id="home"),
+    pytest.param("get", "/sager/", None, {}, id="case-list"),
+    pytest.param("get", "/sager/", {"page": "2"}, {}, id="case-list-page-2"),
+    pytest.param(
+        "post",
+        "/sager/",
+        {"status": "referred", "nationality": "NG", "exploitation_form": "SexualExploitation", "q": "Ada0"},
+        {},
+        id="case-list-filtered",
+    ),
+    pytest.param("post", "/sager/", {"deadline": "overdue", "competent_authority": "DIS"}, {}, id="case-list-deadline"),
+    pytest.param("post", "/sager/", {"status": "period"}, {"HX-Request": "true"}, id="case-list-htmx"),
+    pytest.param("get", "/api/v1/cases/", None, {}, id="api-list"),
+    pytest.param("get", "/api/v1/cases/", {"status": "period", "nationality": "NG"}, {}, id="api-list-filtered"),
+    pytest.param("get", "/api/v1/deadlines/", None, {}, id="api-deadlines"),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "data", "headers"), READS)
+def test_list_pages_do_not_query_per_row(logged_in, people, method, url, data, headers, django_assert_max_num_queries):
+    add_cases(**people, rounds=2)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        few, _ = count_queries(logged_in, method, url, data, **headers)
+
+    add_cases(**people, rounds=12)  # past one page of 50 rows
+    with django_assert_max_num_queries(MAX_QUERIES):
+        more, response = count_queries(logged_in, method, url, data, **headers)
+
+    assert more == few
+    assert response.content  # a page with rows, not an error or an empty answer
+
+
+def test_case_list_shows_a_full_page_at_most_8_queries(logged_in, people, django_assert_max_num_queries):
+    add_cases(**people, rounds=12)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = logged_in.get("/sager/")
+    assert response.content.decode().count('href="/sager/CMM-') == 50
+
+
+@pytest.mark.parametrize("url", ["/sager/{number}/", "/api/v1/cases/{number}/", "/api/v1/cases/{number}/events/"])
+def test_case_page_does_not_query_per_deadline_extension_or_event(
+    logged_in, people, url, django_assert_max_num_queries
+):
+    assessor = people["assessor"]
+    case = extend(grant(assess(make_case(people["referrer"]), assessor), assessor), assessor)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        few, _ = count_queries(logged_in, "get", url.format(number=case.number))
+
+    for _ in range(4):  # four more extensions: each one a cancelled and a new deadline, and an event
+        case = extend(case, assessor, days=5)
+    add_cases(**people, rounds=3)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        more, response = count_queries(logged_in, "get", url.format(number=case.number))
+
+    assert more == few
+    body = response.content.decode()
+    assert body.count("period_extended") == 5 if url.endswith("/events/") else case.number in body
+
+
+@pytest.mark.parametrize("who", ["coordinator", "dis_worker"])
+def test_other_roles_lists_and_home_stay_within_the_limit(client, people, who, request, django_assert_max_num_queries):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    add_cases(**people, rounds=2)
+    counts = {}
+    for url in ["/", "/sager/", "/api/v1/cases/", "/api/v1/deadlines/"]:
+        with django_assert_max_num_queries(MAX_QUERIES):
+            counts[url], _ = count_queries(client, "get", url)
+
+    add_cases(**people, rounds=6)
+    for url, few in counts.items():
+        with django_assert_max_num_queries(MAX_QUERIES):
+            more, _ = count_queries(client, "get", url)
+        assert more == few, url

@@ -1,0 +1,477 @@
+"""The browser pages through the test client: referral form, case list search, and the case action forms' contract."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from accounts.models import Agency, Role
+from cases import services
+from cases.deadlines import DeadlineKind
+from cases.models import Case, Deadline, Person
+from tests.factories import UserFactory, make_case
+from tests.html import Page
+from tests.states import (
+    OUTCOMES,
+    TRANSITIONS,
+    bump_version,
+    case_ready_for,
+    not_victim_case,
+    snapshot,
+    valid_input,
+)
+
+pytestmark = pytest.mark.django_db
+
+ACTION_PATHS = {
+    "assessment": "vurdering/",
+    "period": "periode/",
+    "extension": "forlaengelse/",
+    "notification": "underretning/",
+}
+# Each action's page on a case in a state where it does not apply.
+WRONG_STATE = {"assessment": "period", "period": "assessment", "extension": "period", "notification": "period"}
+
+
+def action_url(transition: str, number: str) -> str:
+    return f"/sager/{number}/{ACTION_PATHS[transition]}"
+
+
+def local_input(moment: dt.datetime) -> str:
+    """A time as a datetime-local input sends it."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.fixture
+def ngo_worker(db):
+    return UserFactory(username="ngo", agency=Agency.NGO, role=Role.NGO_WORKER, team=None)
+
+
+# --- registering a referral -------------------------------------------------------------------------------------
+
+
+def referral_post(**changes) -> dict:
+    data = {
+        "given_name": "Grace",
+        "family_name": "Okoro",
+        "aliases": "Gigi",
+        "date_of_birth": "1999-04-02",
+        "gender": "Feminine",
+        "nationalities": ["NG", "GH"],
+        "primary_language": "Edo",
+        "received_at": local_input(timezone.now() - dt.timedelta(hours=5)),
+        "source": "POLICE",
+        "channel": "police_operation",
+        "referring_organisation": "Københavns Politi",
+        "residence_status": "no_legal_residence",
+        "exploitation_forms": ["SexualExploitation", "ForcedCriminality"],
+        "means_of_control": ["DebtBondage", "WithholdsDocuments"],
+        "recruiter_relation": "IntimatePartner",
+        "detained": "on",
+        "detained_at": local_input(timezone.now() - dt.timedelta(hours=4)),
+        "circumstances": "Mødt ved politiaktion på Vesterbro.",
+        **changes,
+    }
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_referral_form_shows_an_empty_form(client, cmm_worker):
+    client.force_login(cmm_worker)
+
+    response = client.get("/sager/ny/")
+
+    assert response.status_code == 200
+    page = Page(response)
+    assert page.value("given_name") is None
+    assert page.value("recruiter_relation") == ["Unknown"]
+
+
+def test_registering_a_referral_opens_the_case_page(client, cmm_worker):
+    client.force_login(cmm_worker)
+
+    response = client.post("/sager/ny/", referral_post())
+
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/sager/{case.number}/"
+    assert case.person.full_name == "Grace Okoro"
+    assert set(case.person.nationalities) == {"NG", "GH"}
+    assert case.referral.means_of_control == ["DebtBondage", "WithholdsDocuments"]
+    assert Deadline.objects.get(case=case).kind == DeadlineKind.IDENTIFICATION
+    assert case.number in Page(client.get(response["Location"])).text
+
+
+def test_bad_referral_is_shown_again_with_each_error_beside_its_field_and_all_input_kept(client, cmm_worker):
+    client.force_login(cmm_worker)
+    posted = referral_post(
+        given_name="",
+        date_of_birth="2999-01-01",
+        received_at="2999-01-01T10:00",
+        exploitation_forms=None,
+        detained_at="",
+    )
+
+    response = client.post("/sager/ny/", posted)
+
+    assert response.status_code == 400
+    page = Page(response)
+    expected = {
+        "given_name": "påkrævet",
+        "date_of_birth": "Fødselsdatoen kan ikke ligge i fremtiden.",
+        "received_at": "Henvisningen kan ikke være modtaget i fremtiden.",
+        "exploitation_forms": "Vælg mindst én formodet udnyttelsesform.",
+        "detained_at": "Angiv hvornår personen blev frihedsberøvet.",
+    }
+    for field, message in expected.items():
+        assert any(message in error for error in page.field_errors(field)), field
+        assert message in page.error_summary(), field
+    assert page.field_errors("family_name") == []
+    page.assert_keeps(posted)
+    assert page.value("exploitation_forms") == []
+    assert not Case.objects.exists()
+
+
+def test_a_detention_time_without_detention_is_refused_beside_the_checkbox(client, cmm_worker):
+    client.force_login(cmm_worker)
+    posted = referral_post(detained=None)
+
+    response = client.post("/sager/ny/", posted)
+
+    assert response.status_code == 400
+    page = Page(response)
+    assert page.field_errors("detained") == ["Markér at personen er frihedsberøvet, eller fjern tidspunktet."]
+    assert page.value("detained") == []
+    page.assert_keeps(posted)
+
+
+def test_a_refusal_by_the_service_is_shown_beside_its_field_with_the_input_kept(client, cmm_worker):
+    """The form does not know detention cannot lie in the future; the service does, and names the field."""
+    client.force_login(cmm_worker)
+    posted = referral_post(detained_at=local_input(timezone.now() + dt.timedelta(days=1)))
+
+    response = client.post("/sager/ny/", posted)
+
+    assert response.status_code == 400
+    page = Page(response)
+    assert page.field_errors("detained_at") == ["Frihedsberøvelsen kan ikke ligge i fremtiden."]
+    assert "Frihedsberøvelsen kan ikke ligge i fremtiden." in page.error_summary()
+    page.assert_keeps(posted)
+    assert not Case.objects.exists()
+
+
+def test_dis_registering_a_legal_resident_is_told_the_case_went_to_cmm(client, dis_worker):
+    """DIS may not see a CMM case, so its page would be a 404; the registrant lands on the front page instead."""
+    client.force_login(dis_worker)
+
+    response = client.post("/sager/ny/", referral_post(residence_status="legal_residence"), follow=True)
+
+    case = Case.objects.get()
+    assert case.competent_authority == Agency.CMM
+    assert response.status_code == 200
+    assert response.redirect_chain == [("/", 302)]
+    assert f"{case.number} og sendt til Center mod Menneskehandel" in Page(response).text
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_police_may_not_open_the_referral_form(client, police, method):
+    client.force_login(police)
+
+    response = getattr(client, method)("/sager/ny/", referral_post() if method == "post" else None)
+
+    assert response.status_code == 403
+    assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_referral_form_sends_anonymous_users_to_login(client, method):
+    response = getattr(client, method)("/sager/ny/", referral_post() if method == "post" else None)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/sager/ny/"
+    assert not Case.objects.exists()
+
+
+# --- case list search -------------------------------------------------------------------------------------------
+
+
+def rows(response) -> list[str]:
+    assert response.status_code == 200
+    table = Page(response).main.find("tbody")
+    return [row.find("a").text for row in table.find_all("tr")] if table else []
+
+
+@pytest.fixture
+def people(cmm_worker, cmm_outsider):
+    return {
+        "grace": make_case(cmm_worker, person={"given_name": "Grace", "family_name": "Okoro"}),
+        "mary": make_case(cmm_worker, person={"given_name": "Mary Ann", "family_name": "Smith"}),
+        "ada": make_case(cmm_worker),
+        "outsider": make_case(cmm_outsider, person={"given_name": "Grace", "family_name": "Okoro"}),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("grace", ["grace"]),
+        ("OKORO", ["grace"]),
+        ("Grace Okoro", ["grace"]),
+        ("Mary Ann Smith", ["mary"]),
+        ("Mary Ann", ["mary"]),
+        ("Gra", []),
+        ("Testesen", ["ada"]),
+    ],
+)
+def test_case_list_finds_a_person_by_name_posted_not_put_in_the_url(client, cmm_worker, people, query, expected):
+    client.force_login(cmm_worker)
+
+    response = client.post("/sager/", {"q": query})
+
+    assert rows(response) == [people[name].number for name in expected]
+
+
+def test_case_list_finds_a_case_by_its_number_with_or_without_prefix(client, cmm_worker, people):
+    client.force_login(cmm_worker)
+    number = people["mary"].number  # CMM-<year>-0002
+
+    assert rows(client.post("/sager/", {"q": number})) == [number]
+    assert rows(client.post("/sager/", {"q": number.lower()})) == [number]
+    assert rows(client.post("/sager/", {"q": number.removeprefix("CMM-")})) == [number]
+
+
+def test_case_list_search_finds_no_case_outside_the_users_scope(client, cmm_outsider, people):
+    client.force_login(cmm_outsider)
+
+    assert rows(client.post("/sager/", {"q": "Grace"})) == [people["outsider"].number]
+    assert rows(client.post("/sager/", {"q": people["grace"].number})) == []
+
+
+def test_case_list_search_form_posts(client, cmm_worker):
+    client.force_login(cmm_worker)
+
+    form = Page(client.get("/sager/")).form()
+
+    assert (form.attrs["method"], form.attrs["action"]) == ("post", "/sager/")
+
+
+def test_the_next_page_of_a_name_search_is_posted_with_the_name_hidden_in_the_form(client, coordinator):
+    for _ in range(51):
+        make_case(coordinator)
+    client.force_login(coordinator)
+
+    first = client.post("/sager/", {"q": "Ada"})
+
+    assert len(rows(first)) == 50
+    assert "Ada" not in " ".join(a.attrs.get("href") or "" for a in Page(first).main.find_all("a"))
+    pager = Page(first).main.find("nav", class_="pagination").find("form")
+    assert pager.attrs["method"] == "post"
+    assert pager.find("input", name="q").attrs["value"] == "Ada"
+    assert len(rows(client.post("/sager/", {"q": "Ada", "page": "2"}))) == 1
+
+
+def test_an_htmx_search_answers_only_the_rows(client, cmm_worker, people):
+    client.force_login(cmm_worker)
+
+    response = client.post("/sager/", {"q": "Okoro"}, headers={"HX-Request": "true"})
+
+    assert b"<html" not in response.content
+    assert rows(response) == [people["grace"].number]
+
+
+# --- the case action forms: the contract they share --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS)
+def test_action_form_opens_with_the_version_seen(client, cmm_worker, dis_worker, transition):
+    case = case_ready_for(transition, cmm_worker, dis_worker)
+    client.force_login(dis_worker)
+
+    response = client.get(action_url(transition, case.number))
+
+    assert response.status_code == 200
+    assert Page(response).value("version") == str(Case.objects.get(pk=case.pk).version)
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS)
+def test_action_form_saves_and_returns_to_the_case(client, cmm_worker, dis_worker, transition):
+    case = case_ready_for(transition, cmm_worker, dis_worker)
+    client.force_login(dis_worker)
+
+    response = client.post(action_url(transition, case.number), valid_input(transition, case))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/sager/{case.number}/"
+    status, event_type = OUTCOMES[transition]
+    assert snapshot(case)["case"][0] == status
+    assert snapshot(case)["events"][-1] == event_type
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS)
+def test_stale_write_is_a_conflict_that_keeps_the_input_and_offers_the_current_version(
+    client, cmm_worker, dis_worker, transition
+):
+    case = case_ready_for(transition, cmm_worker, dis_worker)
+    posted = valid_input(transition, case)
+    current = bump_version(case)
+    before = snapshot(case)
+    client.force_login(dis_worker)
+
+    response = client.post(action_url(transition, case.number), posted)
+
+    assert response.status_code == 409
+    page = Page(response)
+    assert "ændret af en anden" in page.error_summary()
+    page.assert_keeps({**posted, "version": str(current)})
+    assert snapshot(case) == before
+
+    resubmitted = client.post(action_url(transition, case.number), {**posted, "version": page.value("version")})
+
+    assert resubmitted.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_landing_between_load_and_save_offers_the_version_now_stored(
+    client, cmm_worker, dis_worker, monkeypatch
+):
+    """Another user's save commits after this request checked the version but before it wrote."""
+    case = not_victim_case(cmm_worker, dis_worker)
+    posted = valid_input("notification", case)
+    checked = services.case_check_state
+
+    def someone_else_saves(case):
+        try:
+            bump_version(case)
+        finally:
+            connection.close()
+
+    def check_then_someone_else_saves(**kwargs):
+        checked(**kwargs)
+        other = threading.Thread(target=someone_else_saves, args=[kwargs["case"]])  # its own connection
+        other.start()
+        other.join()
+
+    monkeypatch.setattr(services, "case_check_state", check_then_someone_else_saves)
+    client.force_login(dis_worker)
+
+    response = client.post(action_url("notification", case.number), posted)
+
+    assert response.status_code == 409
+    assert Case.objects.get(pk=case.pk).version == case.version + 1
+    assert Page(response).value("version") == str(case.version + 1)
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_action_not_allowed_in_the_cases_state_is_forbidden(client, cmm_worker, dis_worker, transition, method):
+    case = case_ready_for(WRONG_STATE[transition], cmm_worker, dis_worker)
+    before = snapshot(case)
+    client.force_login(dis_worker)
+
+    data = valid_input(transition, case) if method == "post" else None
+
+    response = getattr(client, method)(action_url(transition, case.number), data)
+
+    assert response.status_code == 403
+    assert snapshot(case) == before
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS)
+def test_a_role_without_the_action_is_forbidden_on_a_case_it_may_see(
+    client, cmm_worker, dis_worker, ngo_worker, transition
+):
+    case = case_ready_for(transition, cmm_worker, dis_worker)
+    assign_perm("cases.view_case", ngo_worker, case)
+    before = snapshot(case)
+    client.force_login(ngo_worker)
+
+    assert client.get(action_url(transition, case.number)).status_code == 403
+    assert client.post(action_url(transition, case.number), valid_input(transition, case)).status_code == 403
+    assert snapshot(case) == before
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS)
+def test_the_other_authoritys_staff_may_not_act_on_the_case(client, cmm_worker, dis_worker, coordinator, transition):
+    """A CMM coordinator sees every case, but the DIS-competent ones are DIS's to decide."""
+    case = case_ready_for(transition, cmm_worker, dis_worker)
+    before = snapshot(case)
+    client.force_login(coordinator)
+
+    response = client.post(action_url(transition, case.number), valid_input(transition, case))
+
+    assert response.status_code == 403
+    assert snapshot(case) == before
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_case_the_user_may_not_see_is_not_found_like_a_missing_one(
+    client, cmm_worker, dis_worker, cmm_outsider, transition, method
+):
+    case = case_ready_for(transition, cmm_worker, dis_worker)
+    before = snapshot(case)
+    client.force_login(cmm_outsider)
+    data = valid_input(transition, case) if method == "post" else None
+
+    hidden = getattr(client, method)(action_url(transition, case.number), data)
+    missing = getattr(client, method)(action_url(transition, "CMM-1999-9999"), data)
+
+    assert hidden.status_code == missing.status_code == 404
+    assert Page(hidden).text.replace(case.number, "N") == Page(missing).text.replace("CMM-1999-9999", "N")
+    assert snapshot(case) == before
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_action_forms_send_anonymous_users_to_login(client, cmm_worker, dis_worker, transition, method):
+    case = case_ready_for(transition, cmm_worker, dis_worker)
+    before = snapshot(case)
+    url = action_url(transition, case.number)
+
+    response = getattr(client, method)(url, valid_input(transition, case) if method == "post" else None)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next={url}"
+    assert snapshot(case) == before
+
+
+# --- the notification form --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("notified_at", "message"),
+    [
+        ("i går ved middagstid", "gyldig dato/tid"),
+        ("", "påkrævet"),
+        ("2999-01-01T10:00", "Underretningen kan ikke ligge i fremtiden."),
+    ],
+)
+def test_bad_notification_time_is_shown_beside_the_field_with_the_input_kept(
+    client, cmm_worker, dis_worker, notified_at, message
+):
+    case = not_victim_case(cmm_worker, dis_worker)
+    posted = {"version": str(case.version), "notified_at": notified_at}
+    before = snapshot(case)
+    client.force_login(dis_worker)
+
+    response = client.post(action_url("notification", case.number), posted)
+
+    assert response.status_code == 400
+    page = Page(response)
+    [error] = page.field_errors("notified_at")
+    assert message in error
+    assert error in page.error_summary()
+    page.assert_keeps({**posted, "notified_at": notified_at or None})
+    assert snapshot(case) == before
+
+
+def test_recording_the_notification_meets_its_deadline(client, cmm_worker, dis_worker):
+    case = not_victim_case(cmm_worker, dis_worker)
+    client.force_login(dis_worker)
+
+    client.post(action_url("notification", case.number), valid_input("notification", case))
+
+    deadline = Deadline.objects.get(case=case, kind=DeadlineKind.NOT_VICTIM_NOTIFICATION)
+    assert deadline.status == Deadline.Status.MET
