@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class IdentificationConfig(AppConfig):
     name = "identification"
-    verbose_name = _("Identification and reflection periods")
+    verbose_name = _("Identifikation og perioder")

@@ -6,4 +6,4 @@ class RepatriationConfig(AppConfig):
     """Prepared repatriation and reintegration support (next slices)."""
 
     name = "repatriation"
-    verbose_name = _("Prepared repatriation")
+    verbose_name = _("Forberedt hjemrejse")

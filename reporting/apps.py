@@ -6,4 +6,4 @@ class ReportingConfig(AppConfig):
     """Statistics reports for the inter-ministerial working group (next slices)."""
 
     name = "reporting"
-    verbose_name = _("Statistics")
+    verbose_name = _("Statistik")
