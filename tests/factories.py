@@ -33,6 +33,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
 
 
+def login(client, user):
+    """Log the test client in as `user`, as a fully authenticated member of staff."""
+    client.force_login(user)
+    return client
+
+
 def person_data(**overrides) -> dict:
     return {"given_name": "Ada", "family_name": "Testesen", "nationalities": ["NG"], **overrides}
 

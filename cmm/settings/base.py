@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "guardian",
     "cmm",
     "accounts",
+    "audit",
     "cases",
     "identification",
     "repatriation",
