@@ -9,6 +9,8 @@ COPY . .
 RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build DJANGO_ALLOWED_HOSTS=build \
       python manage.py compile_translations \
     && DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build DJANGO_ALLOWED_HOSTS=build \
+      FIELD_ENCRYPTION_KEYS=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+      BLIND_INDEX_KEY=build-only-throwaway-not-used-at-run-time \
       DJANGO_SETTINGS_MODULE=cmm.settings.production python manage.py collectstatic --no-input
 USER cmm
 ENV DJANGO_SETTINGS_MODULE=cmm.settings.production

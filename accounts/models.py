@@ -1,6 +1,8 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from cmm.choices import choice_display
 
 
 class Agency(models.TextChoices):
@@ -37,6 +39,8 @@ class Team(models.Model):
 
     agency = models.CharField(_("myndighed"), max_length=8, choices=Agency.choices)
     name = models.CharField(_("navn"), max_length=100)
+    # The team's permission group: cases shared with the organisation are granted to it (guardian).
+    group = models.OneToOneField(Group, null=True, blank=True, on_delete=models.PROTECT, editable=False)
 
     class Meta:
         verbose_name = _("team")
@@ -45,6 +49,13 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_agency_display()}: {self.name}"
+
+    get_agency_display = choice_display("agency", Agency.choices)
+
+    def save(self, *args, **kwargs):
+        if self.group_id is None:
+            self.group = Group.objects.create(name=f"team:{self.agency}:{self.name}"[:150])
+        super().save(*args, **kwargs)
 
 
 class User(AbstractUser):
@@ -62,3 +73,7 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    # Every page's header shows the signed-in user's role and agency.
+    get_agency_display = choice_display("agency", Agency.choices)
+    get_role_display = choice_display("role", Role.choices)

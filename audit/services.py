@@ -2,7 +2,16 @@
 
 from collections.abc import Iterable
 
+from django.db import DatabaseError
+from django.utils import timezone
+
+from . import chain
+from .context import current_request
 from .models import AuditEvent
+
+
+class AuditUnavailable(Exception):
+    """The audit row could not be written, so the read or write it describes must not happen."""
 
 
 def audit_record(
@@ -16,25 +25,76 @@ def audit_record(
     detail: dict | None = None,
     request=None,
 ) -> AuditEvent:
-    """Write one audit row; if it cannot be written, the exception fails the action it describes.
+    """Write one audit row; if it cannot be written, AuditUnavailable fails the action it describes.
 
     `case` is one case (or its id), `cases` many (a list page: one row for all of them). `detail` holds
-    names, codes and counts only, never identifying values such as a person's name.
+    names, codes and counts only, never identifying values such as a person's name or a search text.
+    Without `request`, the request being served (if any) gives the request id and address.
+
+    One INSERT: the database chains the row (seq, prev_hash, hash) in a trigger under an advisory lock
+    held to the end of the caller's transaction, so call this last in a write, after its row locks.
     """
     case_ids = [getattr(c, "pk", c) for c in cases]
     if case is not None:
         case_ids.insert(0, getattr(case, "pk", case))
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    request = request if request is not None else current_request()
+    event = AuditEvent(
+        occurred_at=timezone.now(),
         actor=user,
         actor_username=getattr(user, "username", ""),
         agency=getattr(user, "agency", ""),
         role=getattr(user, "role", ""),
         action=action,
         purpose=purpose,
-        case_ids=case_ids,
+        case_ids=list(dict.fromkeys(int(case_id) for case_id in case_ids)),
         what=what,
-        detail=detail or {},
-        request_id=getattr(request, "request_id", "") if request else "",
-        ip_address=request.META.get("REMOTE_ADDR") if request else None,
+        detail=chain.plain_json(detail),
+        request_id=getattr(request, "request_id", "") if request is not None else "",
+        ip_address=chain.normalise_ip(request.META.get("REMOTE_ADDR")) if request is not None else None,
     )
+    event.content_hash = chain.content_hash({name: getattr(event, name) for name in chain.CONTENT_FIELDS})
+    try:
+        event.save(force_insert=True)
+    except DatabaseError as error:
+        raise AuditUnavailable(f"audit row not written ({type(error).__name__})") from error
+    return event
+
+
+def audit_read(
+    request,
+    *,
+    what: str,
+    case=None,
+    cases: Iterable = (),
+    action: str = AuditEvent.Action.READ,
+    purpose: str = AuditEvent.Purpose.CASE_WORK,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Record what a page or endpoint showed the requesting user: one row, however many cases.
+
+    Views call it once they have the rows and before they answer, so a failed insert answers an error
+    (503) instead of the data. The INSERT is one statement, a transaction of its own in autocommit.
+    """
+    return audit_record(
+        actor=request.user,
+        action=action,
+        what=what,
+        purpose=purpose,
+        case=case,
+        cases=cases,
+        detail=detail,
+        request=request,
+    )
+
+
+def filters_used(data, names: Iterable[str]) -> list[str]:
+    """The names of the filters a search used, never what was typed into them (a name, for example)."""
+    return [name for name in names if any(str(value).strip() for value in _values(data, name))]
+
+
+def _values(data, name: str) -> list:
+    if hasattr(data, "getlist"):
+        return data.getlist(name)
+    value = data.get(name)
+    return value if isinstance(value, list) else [value] if value is not None else []

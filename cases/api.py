@@ -12,6 +12,8 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.models import AuditEvent
+from audit.services import audit_read, filters_used
 from cmm.api_errors import ConflictResponseSerializer
 from identification import services as identification_services
 from identification.models import Assessment, Indicator
@@ -19,6 +21,7 @@ from identification.models import Assessment, Indicator
 from . import access, queries, services
 from .errors import DomainError
 from .filters import CaseFilter
+from .models import Case
 from .serializers import (
     CaseDetailSerializer,
     CaseEventSerializer,
@@ -60,6 +63,13 @@ class CaseListCreateApi(generics.ListAPIView):
                 {"q": [_("Søg efter navn med POST til /api/v1/cases/search/, så navne aldrig står i en URL.")]}
             )
         return super().list(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        used = filters_used(self.request.query_params, CaseFilter.Meta.fields)
+        action = AuditEvent.Action.SEARCH if used else AuditEvent.Action.LIST
+        audit_read(self.request, action=action, what="api_case_list", cases=page, detail={"filters": used})
+        return page
 
     @extend_schema(request=InputSerializer, responses={201: CaseDetailSerializer, 403: ErrorResponse403Serializer})
     def post(self, request):
@@ -106,19 +116,44 @@ class CaseSearchApi(generics.GenericAPIView):
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
         page = self.paginate_queryset(filterset.qs)
+        # The names of the filters used, never the text searched for (it can be a name).
+        used = filters_used(data.validated_data, CaseFilter.Meta.fields)
+        audit_read(
+            request, action=AuditEvent.Action.SEARCH, what="api_case_search", cases=page, detail={"filters": used}
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class OwnReferralListApi(APIView):
+    """The status of the referrals you made; never the case file."""
+
+    class OutputSerializer(serializers.Serializer):
+        number = serializers.CharField()
+        status = serializers.CharField()
+        competent_authority = serializers.CharField()
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request):
+        referrals = queries.own_referrals(request.user)
+        audit_read(request, action=AuditEvent.Action.LIST, what="api_own_referrals", cases=referrals)
+        return Response(self.OutputSerializer(referrals, many=True).data)
 
 
 class CaseDetailApi(APIView):
     @extend_schema(responses=CaseDetailSerializer)
     def get(self, request, number):
-        return Response(CaseDetailSerializer(queries.case_detail(request.user, number)).data)
+        case = queries.case_detail(request.user, number)
+        audit_read(request, what="api_case_detail", case=case, purpose=queries.read_purpose(case))
+        return Response(CaseDetailSerializer(case).data)
 
 
 class CaseEventListApi(APIView):
     @extend_schema(responses=CaseEventSerializer(many=True))
     def get(self, request, number):
-        case = access.case_for_view(request.user, number)
+        annotated = Case.objects.annotate(emergency_access=queries.under_emergency_access(request.user))
+        case = access.case_for_view(request.user, number, queryset=annotated)
+        audit_read(request, what="api_case_events", case=case, purpose=queries.read_purpose(case))
         return Response(CaseEventSerializer(queries.case_timeline(case), many=True).data)
 
 
@@ -130,6 +165,11 @@ class DeadlineListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return queries.pending_deadlines(self.request.user, limit=200)
+
+    def list(self, request, *args, **kwargs):
+        deadlines = self.get_queryset()
+        audit_read(request, action=AuditEvent.Action.LIST, what="api_deadlines", cases=[d.case_id for d in deadlines])
+        return Response(self.get_serializer(deadlines, many=True).data)
 
 
 class CaseTransitionApi(APIView):

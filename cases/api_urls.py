@@ -12,4 +12,5 @@ urlpatterns = [
     path("cases/<str:number>/period/extensions/", api.PeriodExtendApi.as_view(), name="case-period-extensions"),
     path("cases/<str:number>/notification/", api.NotificationApi.as_view(), name="case-notification"),
     path("deadlines/", api.DeadlineListApi.as_view(), name="deadline-list"),
+    path("referrals/mine/", api.OwnReferralListApi.as_view(), name="referral-own-list"),
 ]

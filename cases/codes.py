@@ -93,6 +93,30 @@ class ReferralChannel(models.TextChoices):
     OTHER = "other", _("Andet")
 
 
+class AgeBand(models.TextChoices):
+    # CTDC's ageBroad bands (as in its k-anonymised public data set): the age at referral, kept for the
+    # statistics when the date of birth is anonymised.
+    UNDER_9 = "0-8", _("0-8 år")
+    FROM_9 = "9-17", _("9-17 år")
+    FROM_18 = "18-20", _("18-20 år")
+    FROM_21 = "21-23", _("21-23 år")
+    FROM_24 = "24-26", _("24-26 år")
+    FROM_27 = "27-29", _("27-29 år")
+    FROM_30 = "30-38", _("30-38 år")
+    FROM_39 = "39-47", _("39-47 år")
+    FROM_48 = "48+", _("48 år og derover")
+
+
+def age_band(age: int | None) -> str:
+    """The band an age in whole years falls in; "" if the age is unknown."""
+    if age is None or age < 0:
+        return ""
+    for band in reversed(AgeBand):
+        if age >= int(band.value.split("-")[0].rstrip("+")):
+            return band.value
+    return ""
+
+
 def labels(choices: type[models.TextChoices], values) -> list[str]:
     """The display labels of a list of stored codes, in the choices' order."""
     chosen = set(values or ())

@@ -14,6 +14,7 @@ from .codes import (
     ResidenceStatus,
 )
 from .models import country_choices
+from .validators import cpr_number_clean
 
 PERSON_FIELDS = [
     "given_name",
@@ -24,6 +25,11 @@ PERSON_FIELDS = [
     "gender",
     "nationalities",
     "primary_language",
+    "cpr_number",
+    "document_number",
+    "phone",
+    "address",
+    "notes",
 ]
 REFERRAL_FIELDS = [
     "received_at",
@@ -54,6 +60,18 @@ class ReferralForm(DkfdsForm):
         help_text=_("Vælg et eller flere lande (hold Ctrl nede for at vælge flere)."),
     )
     primary_language = forms.CharField(label=_("Sprog"), max_length=100, required=False)
+    cpr_number = forms.CharField(
+        label=_("CPR-nummer"), max_length=11, required=False, help_text=_("DDMMÅÅ-XXXX, hvis personen har et.")
+    )
+    document_number = forms.CharField(label=_("Pas- eller ID-nummer"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    address = forms.CharField(label=_("Adresse"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        label=_("Noter om personen"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Kun hvad sagen har brug for. Noterne gemmes krypteret."),
+    )
 
     received_at = forms.DateTimeField(label=_("Modtaget"), widget=DateTimeInput)
     source = forms.ChoiceField(label=_("Henvist af"), choices=ReferralSource.choices)
@@ -92,6 +110,9 @@ class ReferralForm(DkfdsForm):
         help_text=_("Identifikation skal normalt ske inden for 72 timer fra frihedsberøvelsen."),
     )
     circumstances = forms.CharField(label=_("Omstændigheder"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def clean_cpr_number(self) -> str:
+        return cpr_number_clean(self.cleaned_data["cpr_number"])
 
     def clean(self):
         data = super().clean()

@@ -12,8 +12,11 @@ from django_countries import countries
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import COMPETENT_AUTHORITIES
+from cmm.choices import choice_display
+from privacy.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 from .codes import (
+    AgeBand,
     ExploitationForm,
     Gender,
     MeansOfControl,
@@ -35,28 +38,17 @@ def country_choices() -> tuple[tuple[str, str], ...]:
     return _country_choices(translation.get_language() or settings.LANGUAGE_CODE)
 
 
-def choice_display(field_name: str, choices):
-    """A get_FOO_display() that reads a dict built once.
-
-    Django's own hashes and translates every label of the field on each call (about 30 µs); list pages
-    call it for every row. The labels stay lazy, so the active language still decides.
-    """
-    labels = dict(choices)
-
-    def get_display(self) -> str:
-        value = getattr(self, field_name)
-        return str(labels.get(value, value))
-
-    return get_display
-
-
 class Person(models.Model):
-    """The potential victim. Identifying data lives here and nowhere else."""
+    """The potential victim. Identifying data lives here, encrypted (privacy.fields), and nowhere else.
 
-    given_name = models.CharField(_("fornavn(e)"), max_length=200)
-    family_name = models.CharField(_("efternavn"), max_length=200, blank=True)
-    aliases = models.CharField(_("andre navne"), max_length=500, blank=True)
-    date_of_birth = models.DateField(_("fødselsdato"), null=True, blank=True)
+    `search_keys` holds the blind indexes of names and identity numbers (cases.services.person_search_keys)
+    for an exact-match search; the retention job clears the identifying fields and sets `anonymised_at`.
+    """
+
+    given_name = EncryptedCharField(_("fornavn(e)"), max_length=200)
+    family_name = EncryptedCharField(_("efternavn"), max_length=200, blank=True)
+    aliases = EncryptedCharField(_("andre navne"), max_length=500, blank=True)
+    date_of_birth = EncryptedDateField(_("fødselsdato"), null=True, blank=True)
     date_of_birth_estimated = models.BooleanField(_("fødselsdato er anslået"), default=False)
     gender = models.CharField(_("køn"), max_length=32, choices=Gender.choices, default=Gender.UNKNOWN)
     nationalities = ArrayField(
@@ -66,11 +58,21 @@ class Person(models.Model):
         blank=True,
     )
     primary_language = models.CharField(_("sprog"), max_length=100, blank=True)
+    cpr_number = EncryptedCharField(_("CPR-nummer"), max_length=11, blank=True)
+    document_number = EncryptedCharField(_("pas- eller ID-nummer"), max_length=50, blank=True)
+    phone = EncryptedCharField(_("telefon"), max_length=40, blank=True)
+    address = EncryptedTextField(_("adresse"), blank=True)
+    notes = EncryptedTextField(_("noter om personen"), blank=True)
+    search_keys = ArrayField(models.CharField(max_length=64), default=list, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("personer")
-        indexes = [GinIndex(fields=["nationalities"], name="person_nationalities_gin")]
+        indexes = [
+            GinIndex(fields=["nationalities"], name="person_nationalities_gin"),
+            GinIndex(fields=["search_keys"], name="person_search_keys_gin"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -78,6 +80,8 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+    get_gender_display = choice_display("gender", Gender.choices)
 
     def age_on(self, day: dt.date) -> int | None:
         if self.date_of_birth is None:
@@ -194,7 +198,9 @@ class Referral(models.Model):
     )
     detained = models.BooleanField(_("frihedsberøvet"), default=False)
     detained_at = models.DateTimeField(_("frihedsberøvet siden"), null=True, blank=True)
-    circumstances = models.TextField(_("omstændigheder"), blank=True)
+    circumstances = EncryptedTextField(_("omstændigheder"), blank=True)
+    # Derived from the date of birth when the referral is registered; survives anonymisation for the statistics.
+    age_band = models.CharField(_("alder ved henvisning"), max_length=8, choices=AgeBand.choices, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -212,6 +218,12 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.get_channel_display()}"
+
+    # The case page shows all four.
+    get_source_display = choice_display("source", ReferralSource.choices)
+    get_channel_display = choice_display("channel", ReferralChannel.choices)
+    get_residence_status_display = choice_display("residence_status", ResidenceStatus.choices)
+    get_recruiter_relation_display = choice_display("recruiter_relation", RecruiterRelation.choices)
 
 
 class Deadline(models.Model):
@@ -275,6 +287,11 @@ class CaseEvent(models.Model):
         PERIOD_EXTENDED = "period_extended", _("Periode forlænget")
         NOTIFICATION_RECORDED = "notification_recorded", _("Politi og Udlændingestyrelsen underrettet")
         DEADLINE_MISSED = "deadline_missed", _("Frist overskredet")
+        SHARED = "shared", _("Delt med organisation")
+        SHARE_WITHDRAWN = "share_withdrawn", _("Deling tilbagekaldt")
+        HANDOVER_REQUESTED = "handover_requested", _("Overdragelse anmodet")
+        HANDOVER_ACCEPTED = "handover_accepted", _("Overdragelse accepteret")
+        HANDOVER_REJECTED = "handover_rejected", _("Overdragelse afvist")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -282,7 +299,7 @@ class CaseEvent(models.Model):
     )
     event_type = models.CharField(max_length=32, choices=Type.choices)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    reason = models.TextField(blank=True)
+    reason = EncryptedTextField(blank=True)  # copies the free text of the decision it records
     data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
 
     class Meta:
@@ -298,10 +315,17 @@ class CaseEvent(models.Model):
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
-    """Per-object grants (shares, break-the-glass) with a real foreign key, so lookups use the index."""
+    """A grant to one user (break-the-glass), with a real foreign key so lookups use the index.
+
+    Grants may lapse: `expires_at` is checked in the same EXISTS that finds the grant.
+    """
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """A grant to an organisation's group (a consented share with an NGO or the IOM)."""
+
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    expires_at = models.DateTimeField(null=True, blank=True)

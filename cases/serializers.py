@@ -9,6 +9,7 @@ from identification.models import Assessment, Period, PeriodExtension
 
 from .codes import ExploitationForm, MeansOfControl, ReferralChannel, ReferralSource, ResidenceStatus
 from .models import Case, CaseEvent, Deadline, Person, Referral
+from .validators import cpr_number_clean
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -25,12 +26,20 @@ class PersonSerializer(serializers.ModelSerializer):
             "gender",
             "nationalities",
             "primary_language",
+            "cpr_number",
+            "document_number",
+            "phone",
+            "address",
+            "notes",
         ]
 
     def validate_date_of_birth(self, value):
         if value and value > timezone.localdate():
             raise serializers.ValidationError(_("Fødselsdatoen kan ikke ligge i fremtiden."))
         return value
+
+    def validate_cpr_number(self, value: str) -> str:
+        return cpr_number_clean(value)
 
 
 class ReferralSerializer(serializers.ModelSerializer):

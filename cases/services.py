@@ -1,6 +1,7 @@
 """Writes to a case. Each function is one transaction: the change, its timeline event and its deadlines."""
 
 import datetime as dt
+import re
 
 from django.db import transaction
 from django.db.models import F
@@ -8,9 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Role
+from audit.models import AuditEvent
+from audit.services import audit_record
+from privacy import crypto
 
 from . import access
-from .codes import ResidenceStatus
+from .codes import ResidenceStatus, age_band
 from .deadlines import DeadlineKind, identification_due
 from .errors import DomainError, StaleCase
 from .models import Case, CaseEvent, CaseNumberCounter, Deadline, Person, Referral
@@ -50,7 +54,9 @@ def referral_register(*, actor, person: dict, referral: dict) -> Case:
     if detained_at and detained_at > now + dt.timedelta(minutes=5):
         raise DomainError(_("Frihedsberøvelsen kan ikke ligge i fremtiden."), field="detained_at")
 
-    person_obj = Person.objects.create(**person)
+    person_obj = Person(**person)
+    person_obj.search_keys = person_search_keys(person_obj)
+    person_obj.save()
     case = Case.objects.create(
         number=case_number_next(year=timezone.localdate(received_at).year),
         person=person_obj,
@@ -62,6 +68,7 @@ def referral_register(*, actor, person: dict, referral: dict) -> Case:
         case=case,
         registered_by=actor,
         **{**referral, "received_at": received_at, "detained_at": detained_at},
+        age_band=age_band(person_obj.age_on(timezone.localdate(received_at))),
     )
     if detained_at:
         deadline_open(case=case, kind=DeadlineKind.IDENTIFICATION, due_at=identification_due(detained_at))
@@ -76,7 +83,34 @@ def referral_register(*, actor, person: dict, referral: dict) -> Case:
             "detained": bool(detained_at),
         },
     )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        what="referral_register",
+        case=case,
+        detail={"fields": sorted([*(f"person.{name}" for name in person), *(f"referral.{name}" for name in referral)])},
+    )
     return case
+
+
+ALIAS_SEPARATORS = re.compile(r"[,;\n]")
+
+
+def person_search_keys(person) -> list[str]:
+    """The blind indexes an exact-match search finds a person by (privacy.crypto.blind_index).
+
+    Each name, the full name and each alias (aliases are separated by commas, semicolons or lines) as
+    names; the CPR and identity-document numbers as identifiers. Call it whenever these fields change.
+    """
+    given, family = person.given_name or "", person.family_name or ""
+    names = [given, family, f"{given} {family}", *ALIAS_SEPARATORS.split(person.aliases or "")]
+    keys = {crypto.blind_index(name, kind=crypto.NAME) for name in names}
+    keys |= {
+        crypto.blind_index(number or "", kind=crypto.IDENTIFIER)
+        for number in (person.cpr_number, person.document_number)
+    }
+    keys.discard(None)
+    return sorted(keys)
 
 
 def event_record(*, case: Case, actor, event_type: str, data: dict | None = None, reason: str = "") -> CaseEvent:
@@ -98,7 +132,7 @@ def case_check_state(*, case: Case, action: str, expected_version: int) -> None:
     """Refuse the action if the user's copy is stale or the case is in a state that does not allow it."""
     if case.version != expected_version:
         raise StaleCase()
-    if case.status not in access.ACTION_STATES[action]:
+    if case.status not in access.POLICY[action].states:
         raise DomainError(
             _("Handlingen er ikke mulig, når sagen har status “%(status)s”.") % {"status": case.get_status_display()}
         )
@@ -153,6 +187,13 @@ def notification_record(*, case: Case, actor, expected_version: int, notified_at
         event_type=CaseEvent.Type.NOTIFICATION_RECORDED,
         data={"notified_at": notified_at},
     )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="notification_record",
+        case=case,
+        detail={"fields": ["case.version", "deadline.closed_at", "deadline.status"]},
+    )
     return case
 
 
@@ -174,4 +215,13 @@ def deadlines_mark_missed(*, now: dt.datetime | None = None) -> int:
                 data={"kind": deadline.kind, "due_at": deadline.due_at},
             )
             count += 1
+        if overdue:
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.UPDATE,
+                what="deadlines_mark_missed",
+                purpose=AuditEvent.Purpose.SYSTEM,
+                cases=[deadline.case_id for deadline in overdue],
+                detail={"fields": ["deadline.status"], "deadlines": [deadline.pk for deadline in overdue]},
+            )
     return count

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sager/", views.case_list, name="list"),
     path("sager/ny/", views.referral_create, name="referral_create"),
+    path("mine-henvisninger/", views.own_referrals, name="own_referrals"),
     path("sager/<str:number>/", views.case_detail, name="detail"),
     path("sager/<str:number>/vurdering/", identification_views.AssessmentRecordView.as_view(), name="assess"),
     path("sager/<str:number>/periode/", identification_views.PeriodGrantView.as_view(), name="grant_period"),

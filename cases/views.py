@@ -5,6 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.models import COMPETENT_AUTHORITIES
+from audit.models import AuditEvent
+from audit.services import audit_read, filters_used
+
 from . import access, queries, services
 from .codes import ExploitationForm, MeansOfControl, labels
 from .errors import DomainError, StaleCase
@@ -15,12 +19,16 @@ PAGE_SIZE = 50
 
 
 def home(request):
+    visible = access.visible_cases(request.user)  # built once for both lists
+    my_cases = queries.my_cases(request.user, visible=visible)
+    deadlines = queries.pending_deadlines(request.user, visible=visible)
+    audit_read(request, action=AuditEvent.Action.LIST, what="home", cases=[*my_cases, *(d.case_id for d in deadlines)])
     return render(
         request,
         "cases/home.html",
         {
-            "my_cases": queries.my_cases(request.user),
-            "deadlines": queries.pending_deadlines(request.user),
+            "my_cases": my_cases,
+            "deadlines": deadlines,
             "can_register": access.can_register_referral(request.user),
         },
     )
@@ -39,6 +47,15 @@ def case_list(request):
         start = (page - 1) * PAGE_SIZE
         # One row more than a page tells whether there is a next page, without a COUNT over the scope.
         rows = list(filterset.qs[start : start + PAGE_SIZE + 1])
+    # One audit row for the page: the cases shown and the names of the filters used, never their values.
+    used = filters_used(data, CaseFilter.Meta.fields)
+    audit_read(
+        request,
+        action=AuditEvent.Action.SEARCH if used or request.method == "POST" else AuditEvent.Action.LIST,
+        what="case_list",
+        cases=rows[:PAGE_SIZE],
+        detail={"filters": used, "page": page},
+    )
     context = {
         "filter": filterset,
         "cases": rows[:PAGE_SIZE],
@@ -53,6 +70,7 @@ def case_list(request):
 
 def case_detail(request, number):
     case = queries.case_detail(request.user, number)
+    audit_read(request, what="case_page", case=case, purpose=queries.read_purpose(case))
     return render(
         request,
         "cases/case_detail.html",
@@ -62,8 +80,16 @@ def case_detail(request, number):
             "exploitation_forms": labels(ExploitationForm, case.referral.exploitation_forms),
             "means_of_control": labels(MeansOfControl, case.referral.means_of_control),
             "actions": access.allowed_actions(request.user, case),
+            "pending_handover": dict(COMPETENT_AUTHORITIES).get(case.pending_handover_to),
         },
     )
+
+
+def own_referrals(request):
+    """The status of the referrals the user made: never the case file (police and referring authorities)."""
+    referrals = queries.own_referrals(request.user)
+    audit_read(request, action=AuditEvent.Action.LIST, what="own_referrals", cases=referrals)
+    return render(request, "cases/own_referrals.html", {"referrals": referrals})
 
 
 def referral_create(request):
@@ -89,6 +115,8 @@ def referral_create(request):
                 _("Henvisningen er registreret som sag %(number)s og sendt til %(authority)s.")
                 % {"number": case.number, "authority": case.get_competent_authority_display()},
             )
+            if access.role_may(request.user, access.Action.OWN_REFERRALS):
+                return redirect("cases:own_referrals")
             return redirect("cases:home")
     status = 400 if request.method == "POST" else 200
     return render(request, "cases/referral_form.html", {"form": form}, status=status)
@@ -128,7 +156,7 @@ class CaseActionView(View):
         case = queries.case_detail(request.user, number)
         sent_version = request.POST.get("version", "")
         stale = sent_version.isdigit() and int(sent_version) != case.version
-        if stale and request.user.role in access.ACTION_ROLES[self.action]:
+        if stale and access.role_may(request.user, self.action):
             # The case moved on since the form was opened, perhaps out of this action's reach:
             # say so before judging the action, and keep what the user typed.
             return self.stale(request, case, StaleCase().message)
@@ -160,6 +188,14 @@ class CaseActionView(View):
         return self.render(request, case, form, status=409)
 
     def render(self, request, case, form, status=200):
+        # The form page shows the case: one read row each time, also when a refused input comes back.
+        audit_read(
+            request,
+            what=f"{self.action}_form",
+            case=case,
+            purpose=queries.read_purpose(case),
+            detail={"status": status} if status != 200 else None,
+        )
         return render(
             request,
             "cases/case_action.html",

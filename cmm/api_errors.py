@@ -1,10 +1,12 @@
-"""Domain errors become the API's standard error bodies: 400 refused, 403 not allowed, 409 stale."""
+"""Domain errors become the API's standard error bodies: 400 refused, 403 not allowed, 409 stale, 503 no audit."""
 
 from django.db import models
+from django.utils.translation import gettext as _
 from drf_standardized_errors.handler import ExceptionHandler
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import exceptions, serializers, status
 
+from audit.services import AuditUnavailable
 from cases.errors import DomainError, NotAllowed, StaleCase
 
 
@@ -13,10 +15,21 @@ class Conflict(exceptions.APIException):
     default_code = "stale"
 
 
+class AuditLogUnavailable(exceptions.APIException):
+    """Nothing was shown or saved: the audit row could not be written (X-Request-ID names the request)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "audit_unavailable"
+
+
 class DomainExceptionHandler(ExceptionHandler):
     """drf-standardized-errors' handler, told how the services refuse."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, AuditUnavailable):
+            return AuditLogUnavailable(
+                _("Adgangsloggen kunne ikke skrives, så intet er vist eller gemt. Prøv igen om lidt.")
+            )
         if isinstance(exc, StaleCase):
             return Conflict(exc.message)
         if isinstance(exc, NotAllowed):

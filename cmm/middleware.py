@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 
 
 class NoStoreMiddleware:
@@ -35,3 +38,45 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PolicyMiddleware:
+    """Default deny: every URL must have an entry in the access policy, and the user's role must allow it.
+
+    Case-level rules (scope, state, competent authority) are checked by the views through cases.access;
+    this catches a URL added without a policy entry, and a role reaching a page it has no business on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from cases import access
+
+        route = access.route_for(request.resolver_match.view_name)
+        if route is None:
+            raise Http404
+        if route.public or not request.user.is_authenticated:
+            return None  # the login requirement is LoginRequiredMiddleware's
+        if not access.role_may(request.user, route.action):
+            if route.hidden:
+                raise Http404
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "type": "client_error",
+                        "errors": [
+                            {
+                                "code": "permission_denied",
+                                "detail": gettext("Din rolle giver ikke adgang til denne handling."),
+                                "attr": None,
+                            }
+                        ],
+                    },
+                    status=403,
+                )
+            raise PermissionDenied
+        return None

@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import COMPETENT_AUTHORITIES
 from cases.deadlines import period_last_day
 from cases.models import Case
+from cmm.choices import choice_display
+from privacy.fields import EncryptedTextField
 
 
 class Indicator(models.TextChoices):
@@ -42,7 +46,7 @@ class Assessment(models.Model):
         default=list,
         blank=True,
     )
-    reasons = models.TextField(_("begrundelse"))
+    reasons = EncryptedTextField(_("begrundelse"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -53,6 +57,10 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.decided_on})"
+
+    # The case page shows both.
+    get_decision_display = choice_display("decision", Decision.choices)
+    get_assessing_authority_display = choice_display("assessing_authority", COMPETENT_AUTHORITIES)
 
 
 class Period(models.Model):
@@ -81,6 +89,8 @@ class Period(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.starts_on} – {self.last_day}"
 
+    get_kind_display = choice_display("kind", Kind.choices)
+
     @property
     def last_day(self):
         return period_last_day(self.starts_on, self.days_total)
@@ -91,7 +101,7 @@ class PeriodExtension(models.Model):
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="extensions")
     days = models.PositiveSmallIntegerField(_("dage"))
-    exceptional_circumstances = models.TextField(_("særlige omstændigheder"))
+    exceptional_circumstances = EncryptedTextField(_("særlige omstændigheder"))
     cooperates_on_repatriation = models.BooleanField(_("samarbejder om forberedt hjemrejse"))
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -104,7 +114,10 @@ class PeriodExtension(models.Model):
             models.CheckConstraint(
                 condition=models.Q(cooperates_on_repatriation=True), name="extension_requires_cooperation"
             ),
-            models.CheckConstraint(condition=~models.Q(exceptional_circumstances=""), name="extension_has_reason"),
+            # The column holds ciphertext, which cannot be compared; an empty text is stored empty.
+            models.CheckConstraint(
+                condition=GreaterThan(Length("exceptional_circumstances"), 0), name="extension_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:

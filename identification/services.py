@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency
+from audit.models import AuditEvent
+from audit.services import audit_record
 from cases import access
 from cases.codes import ResidenceStatus
 from cases.deadlines import (
@@ -97,6 +99,15 @@ def assessment_record(
         data={"decision": decision, "decided_on": decided_on, "authority": actor.agency},
         reason=reasons,
     )
+    case_fields = ["case.status"] if victim else ["case.closed_at", "case.exit_reason", "case.status"]
+    assessment_fields = ["decided_on", "decision", "indicators", "interpreter_language", "interview_on", "reasons"]
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="assessment_record",
+        case=case,
+        detail={"fields": [*case_fields, *(f"assessment.{name}" for name in assessment_fields), "deadline.status"]},
+    )
     return case
 
 
@@ -132,6 +143,13 @@ def period_grant(*, case: Case, actor, expected_version: int, starts_on: dt.date
             "last_day": period.last_day,
             "days": period.days_total,
         },
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="period_grant",
+        case=case,
+        detail={"fields": ["case.status", "period.kind", "period.starts_on", "period.days_total", "deadline.due_at"]},
     )
     return case
 
@@ -194,5 +212,21 @@ def period_extend(
         event_type=CaseEvent.Type.PERIOD_EXTENDED,
         data={"days": days, "days_total": period.days_total, "last_day": period.last_day},
         reason=exceptional_circumstances,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="period_extend",
+        case=case,
+        detail={
+            "fields": [
+                "period.days_total",
+                "period_extension.days",
+                "period_extension.exceptional_circumstances",
+                "period_extension.cooperates_on_repatriation",
+                "deadline.status",
+                "deadline.due_at",
+            ]
+        },
     )
     return case

@@ -1,7 +1,11 @@
 import datetime as dt
+import time
 
 import factory
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Agency, Role, Team, User
 from cases import services
@@ -33,9 +37,33 @@ class UserFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
 
 
+def otp_device(user) -> TOTPDevice:
+    """The user's authenticator app (created confirmed, as if they had enrolled)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Godkendelsesapp", confirmed=True)
+
+
+def otp_code(device: TOTPDevice) -> str:
+    """The code the user's app shows now, or the next one if now's is spent (the device accepts one step ahead)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step * (device.last_t - totp.t() + 1)
+    return f"{totp.token():0{device.digits}d}"
+
+
 def login(client, user):
-    """Log the test client in as `user`, as a fully authenticated member of staff."""
+    """Log the test client in as `user` with both factors, as the login and verification pages leave it.
+
+    The password step is Django's force_login (django-axes refuses client.login without a request); the second
+    factor is marked in the session exactly as django_otp.login does.
+    """
+    device = otp_device(user)
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 

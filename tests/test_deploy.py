@@ -5,6 +5,7 @@ import secrets
 import subprocess
 import sys
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 from tests.cases.test_celery_worker import database_url
@@ -27,6 +28,8 @@ def test_production_settings_pass_the_deploy_check(db):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="cmm.example.org",
         DATABASE_URL=database_url(),
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        BLIND_INDEX_KEY=secrets.token_urlsafe(48),
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

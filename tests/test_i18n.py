@@ -6,7 +6,7 @@ import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 
-from tests.factories import make_case
+from tests.factories import login, make_case
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
@@ -20,8 +20,7 @@ def test_every_message_has_an_english_translation():
         for message in catalogue
         if message.id
         and (
-            "fuzzy" in message.flags
-            or not (message.string if isinstance(message.string, str) else all(message.string))
+            "fuzzy" in message.flags or not (message.string if isinstance(message.string, str) else all(message.string))
         )
     ]
 
@@ -31,7 +30,7 @@ def test_every_message_has_an_english_translation():
 
 @pytest.mark.django_db
 def test_pages_are_danish_even_when_the_browser_asks_for_english(client, cmm_worker):
-    client.force_login(cmm_worker)
+    login(client, cmm_worker)
 
     page = client.get("/sager/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
 
@@ -42,7 +41,7 @@ def test_pages_are_danish_even_when_the_browser_asks_for_english(client, cmm_wor
 @pytest.mark.django_db
 def test_the_language_switch_gives_english_pages_and_errors(client, cmm_worker, dis_worker):
     case = make_case(cmm_worker)
-    client.force_login(dis_worker)
+    login(client, dis_worker)
 
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(f"/sager/{case.number}/").content.decode()

@@ -1,7 +1,12 @@
 """Development on one machine: embedded PostgreSQL and in-process tasks unless configured."""
 
 import os
+from pathlib import Path
 
+import environ
+
+# bin/run writes freshly generated secrets (SECRET_KEY, field keys) to .env; only local development reads it.
+environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env", overwrite=False)
 os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-secret")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 

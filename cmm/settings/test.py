@@ -9,6 +9,9 @@ from .base import STORAGES, env  # noqa: E402
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Fixed, test-only field keys (never used anywhere else); tests that rotate keys override them.
+FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDA="]
+BLIND_INDEX_KEY = "test-only-blind-index-key-0000000000000000"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Eager by default; tests with a real worker and beat send through this Redis instead.

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.utils import dateformat, timezone, translation
 from playwright.sync_api import Page, Response, expect
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, otp_code, otp_device
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -85,12 +85,17 @@ class Browser:
         return response
 
     def login(self, user) -> None:
+        """Log in with both factors through the real pages: password, then the code the user's app shows."""
         page = self.page
+        device = otp_device(user)
         self.goto("/login/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Log ind")
         page.get_by_label("Brugernavn").fill(user.username)
         page.get_by_label("Adgangskode").fill(PASSWORD)
         page.get_by_role("button", name="Log ind").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("To-faktor-godkendelse")
+        page.get_by_label("Kode", exact=True).fill(otp_code(device))
+        page.get_by_role("button", name="Bekræft").click()
         expect(page).to_have_url(self.url("/"))
         expect(page.locator("header")).to_contain_text(str(user))
 

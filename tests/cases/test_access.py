@@ -1,14 +1,19 @@
 """The access policy: who sees which case, and who may take which action in which state."""
 
+import datetime as dt
+
 import pytest
 from django.http import Http404
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
 from accounts.models import Agency, Role
 from cases import access
+from cases.access import Action
 from cases.codes import ResidenceStatus
 from cases.models import Case
 from identification import services as identification
-from tests.factories import UserFactory, make_case
+from tests.factories import TeamFactory, UserFactory, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +23,15 @@ def visible(user):
 
 
 @pytest.fixture
-def cases(cmm_worker, cmm_colleague, cmm_outsider, dis_worker):
-    """One case of each kind a CMM contact person or DIS caseworker might meet."""
+def cases(cmm_worker, cmm_colleague, cmm_outsider, dis_worker, police):
+    """One case of each kind the roles meet."""
     return {
         "mine_dis": make_case(cmm_worker),  # registered by cmm_worker: contact person, team Øst
         "colleague_cmm": make_case(cmm_colleague, residence_status=ResidenceStatus.LEGAL_RESIDENCE),
         "other_team_cmm": make_case(cmm_outsider, residence_status=ResidenceStatus.LEGAL_RESIDENCE),
         "other_team_dis": make_case(cmm_outsider, residence_status=ResidenceStatus.ASYLUM_SEEKER),
+        # Registered by the police: no CMM team or contact person, DIS competent.
+        "police_dis": make_case(police, residence_status=ResidenceStatus.NO_LEGAL_RESIDENCE),
     }
 
 
@@ -39,12 +46,20 @@ def test_contact_person_without_team_sees_only_cases_they_are_contact_person_for
     assert visible(cmm_worker) == {cases["mine_dis"].number}
 
 
-def test_coordinator_sees_every_case(cases, coordinator):
-    assert visible(coordinator) == {case.number for case in cases.values()}
+def test_coordinator_sees_every_cmm_case_but_not_a_dis_case_without_cmm(cases, coordinator):
+    assert visible(coordinator) == {number for name, number in numbers(cases) if name != "police_dis"}
+
+
+def numbers(cases):
+    return [(name, case.number) for name, case in cases.items()]
 
 
 def test_dis_caseworker_sees_cases_where_dis_is_competent(cases, dis_worker):
-    assert visible(dis_worker) == {cases["mine_dis"].number, cases["other_team_dis"].number}
+    assert visible(dis_worker) == {
+        cases["mine_dis"].number,
+        cases["other_team_dis"].number,
+        cases["police_dis"].number,
+    }
 
 
 @pytest.mark.parametrize(
@@ -61,11 +76,17 @@ def test_dis_caseworker_sees_cases_where_dis_is_competent(cases, dis_worker):
     ],
 )
 def test_other_roles_see_no_case_file(cases, agency, role):
-    user = UserFactory(agency=agency, role=role, team=None)
+    user = UserFactory(agency=agency, role=role, team=TeamFactory(agency=agency or Agency.NGO))
 
     assert visible(user) == set()
     with pytest.raises(Http404):
         access.case_for_view(user, cases["mine_dis"].number)
+
+
+def test_police_see_their_own_referrals_status_only(cases, police):
+    assert visible(police) == set()
+    assert not access.role_may(police, Action.VIEW)
+    assert access.role_may(police, Action.OWN_REFERRALS)
 
 
 def test_superuser_flag_does_not_open_case_files(cases):
@@ -89,37 +110,53 @@ def test_a_case_outside_scope_looks_exactly_like_a_missing_one(cases, cmm_worker
     assert str(hidden.value) == str(missing.value)
 
 
-def test_per_object_grant_makes_a_case_visible(cases, cmm_worker):
-    from guardian.shortcuts import assign_perm
+def test_a_grant_to_the_organisation_shows_the_case_to_its_members_only(cases):
+    reden = TeamFactory(agency=Agency.NGO, name="Reden")
+    member = UserFactory(agency=Agency.NGO, role=Role.NGO_WORKER, team=reden)
+    other_ngo = UserFactory(agency=Agency.NGO, role=Role.NGO_WORKER, team=TeamFactory(agency=Agency.NGO))
 
-    assign_perm("cases.view_case", cmm_worker, cases["other_team_cmm"])
+    assign_perm("cases.view_case", reden.group, cases["other_team_cmm"])
 
-    assert cases["other_team_cmm"].number in visible(cmm_worker)
+    assert visible(member) == {cases["other_team_cmm"].number}
+    assert visible(other_ngo) == set()
+
+
+def test_a_lapsed_grant_shows_nothing(cases, cmm_worker):
+    from cases.models import CaseUserObjectPermission
+
+    CaseUserObjectPermission.objects.create(
+        user=cmm_worker,
+        permission_id=access.view_permission_id(),
+        content_object=cases["other_team_cmm"],
+        expires_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+
+    assert cases["other_team_cmm"].number not in visible(cmm_worker)
 
 
 def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_worker, coordinator):
     dis_case = cases["mine_dis"]
     cmm_case = cases["colleague_cmm"]
 
-    assert access.allowed_actions(dis_worker, dis_case) == {access.Action.ASSESS}
-    assert access.allowed_actions(cmm_worker, dis_case) == set()
-    assert access.allowed_actions(cmm_worker, cmm_case) == {access.Action.ASSESS}
-    assert access.allowed_actions(coordinator, cmm_case) == {access.Action.ASSESS}
+    assert access.allowed_actions(dis_worker, dis_case) == {Action.ASSESS, Action.REQUEST_HANDOVER}
+    assert access.allowed_actions(cmm_worker, dis_case) == {Action.SHARE}
+    assert access.allowed_actions(cmm_worker, cmm_case) == {Action.ASSESS, Action.SHARE, Action.REQUEST_HANDOVER}
+    assert access.allowed_actions(coordinator, cmm_case) == {Action.ASSESS, Action.SHARE, Action.REQUEST_HANDOVER}
 
     identification.assessment_record(
         case=dis_case,
         actor=dis_worker,
         expected_version=dis_case.version,
         decision="victim",
-        decided_on=dis_case.referral.received_at.date(),
+        decided_on=timezone.localdate(dis_case.referral.received_at),
         reasons="Begrundelse",
     )
-    assert access.allowed_actions(dis_worker, dis_case) == {access.Action.GRANT_PERIOD}
+    assert access.allowed_actions(dis_worker, dis_case) == {Action.GRANT_PERIOD, Action.REQUEST_HANDOVER}
 
     identification.period_grant(
         case=dis_case, actor=dis_worker, expected_version=dis_case.version, starts_on=dis_case.assessment.decided_on
     )
-    assert access.allowed_actions(dis_worker, dis_case) == {access.Action.EXTEND_PERIOD}
+    assert access.allowed_actions(dis_worker, dis_case) == {Action.EXTEND_PERIOD, Action.REQUEST_HANDOVER}
 
 
 def test_notification_is_an_action_only_after_a_not_victim_decision(cases, cmm_worker):
@@ -129,12 +166,12 @@ def test_notification_is_an_action_only_after_a_not_victim_decision(cases, cmm_w
         actor=cmm_worker,
         expected_version=case.version,
         decision="not_victim",
-        decided_on=case.referral.received_at.date(),
+        decided_on=timezone.localdate(case.referral.received_at),
         reasons="Ingen indikatorer",
     )
 
     assert Case.objects.get(pk=case.pk).status == Case.Status.CLOSED
-    assert access.allowed_actions(cmm_worker, case) == {access.Action.RECORD_NOTIFICATION}
+    assert access.allowed_actions(cmm_worker, case) == {Action.RECORD_NOTIFICATION}
 
 
 @pytest.mark.parametrize(
@@ -143,10 +180,23 @@ def test_notification_is_an_action_only_after_a_not_victim_decision(cases, cmm_w
         (Role.CMM_CONTACT_PERSON, True),
         (Role.CMM_COORDINATOR, True),
         (Role.DIS_CASEWORKER, True),
-        (Role.POLICE_LIAISON, False),
-        (Role.NGO_WORKER, False),
+        (Role.POLICE_LIAISON, True),
+        (Role.REFERRING_AUTHORITY, True),
+        (Role.NGO_WORKER, True),
+        (Role.IOM_OFFICER, False),
+        (Role.IMG_MEMBER, False),
+        (Role.DP_AUDITOR, False),
         (Role.SYSTEM_ADMIN, False),
     ],
 )
 def test_who_may_register_a_referral(db, role, allowed):
     assert access.can_register_referral(UserFactory(role=role)) is allowed
+
+
+def test_a_role_change_takes_effect_at_once(cases, cmm_worker):
+    assert visible(cmm_worker)
+
+    cmm_worker.role = Role.IMG_MEMBER
+    cmm_worker.save()
+
+    assert visible(type(cmm_worker).objects.get(pk=cmm_worker.pk)) == set()

@@ -11,7 +11,7 @@ from cases.codes import ExploitationForm, ResidenceStatus
 from cases.deadlines import DeadlineKind
 from cases.models import Case, CaseEvent, Deadline, Person
 from identification.services import period_grant
-from tests.factories import UserFactory, make_case
+from tests.factories import TeamFactory, UserFactory, login, make_case
 from tests.states import (
     OUTCOMES,
     TRANSITIONS,
@@ -48,7 +48,7 @@ def post_json(client, url, data):
 
 
 def as_user(client, user):
-    client.force_login(user)
+    login(client, user)
     return client
 
 
@@ -72,7 +72,9 @@ def assert_validation_error(response, attr: str) -> dict:
 
 @pytest.fixture
 def ngo_worker(db):
-    return UserFactory(username="ngo", agency=Agency.NGO, role=Role.NGO_WORKER, team=None)
+    return UserFactory(
+        username="ngo", agency=Agency.NGO, role=Role.NGO_WORKER, team=TeamFactory(agency=Agency.NGO, name="Reden")
+    )
 
 
 # --- list and scope ---------------------------------------------------------------------------------------------
@@ -97,19 +99,22 @@ def test_dis_caseworker_lists_dis_competent_cases_only(client, cmm_worker, dis_w
     assert listed(as_user(client, dis_worker).get("/api/v1/cases/")) == [for_dis.number]
 
 
-def test_police_list_no_cases(client, cmm_worker, police):
+def test_police_may_not_list_cases_but_see_the_status_of_their_own_referrals(client, cmm_worker, police):
     make_case(cmm_worker)
+    own = make_case(police)
 
-    response = as_user(client, police).get("/api/v1/cases/")
+    listing = as_user(client, police).get("/api/v1/cases/")
+    referrals = client.get("/api/v1/referrals/mine/")
 
-    assert listed(response) == []
-    assert response.json()["count"] == 0
+    assert listing.status_code == 403
+    assert [row["number"] for row in referrals.json()] == [own.number]
+    assert set(referrals.json()[0]) == {"number", "status", "competent_authority", "created_at"}
 
 
 def test_a_case_shared_with_an_ngo_worker_is_the_only_one_they_list(client, cmm_worker, ngo_worker):
     shared = make_case(cmm_worker)
     make_case(cmm_worker)
-    assign_perm("cases.view_case", ngo_worker, shared)
+    assign_perm("cases.view_case", ngo_worker.team.group, shared)
 
     assert listed(as_user(client, ngo_worker).get("/api/v1/cases/")) == [shared.number]
 
@@ -132,8 +137,8 @@ def test_list_query_count_does_not_grow_with_the_number_of_cases(client, coordin
         make_case(coordinator, detained=True, detained_at=timezone.now())
     as_user(client, coordinator)
 
-    # session, user, count, page
-    with django_assert_num_queries(4):
+    # session, user, second-factor device, count, page, audit row
+    with django_assert_num_queries(6):
         assert len(listed(client.get("/api/v1/cases/"))) == 5
 
 
@@ -412,7 +417,7 @@ def test_deadlines_lists_pending_deadlines_of_visible_cases_overdue_first(client
 def test_police_see_no_deadlines(client, cmm_worker, police):
     make_case(cmm_worker, detained=True, detained_at=timezone.now())
 
-    assert as_user(client, police).get("/api/v1/deadlines/").json() == []
+    assert as_user(client, police).get("/api/v1/deadlines/").status_code == 403
 
 
 # --- the transition endpoints: the contract they share -----------------------------------------------------------

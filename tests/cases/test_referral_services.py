@@ -2,13 +2,13 @@ import datetime as dt
 
 import pytest
 
-from accounts.models import Agency
+from accounts.models import Agency, Role
 from cases import services
 from cases.codes import ResidenceStatus
 from cases.deadlines import COPENHAGEN, DeadlineKind
 from cases.errors import DomainError, NotAllowed
 from cases.models import Case, CaseEvent, Deadline, Person, Referral
-from tests.factories import make_case, person_data, referral_data
+from tests.factories import UserFactory, make_case, person_data, referral_data
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +67,9 @@ def test_case_numbers_run_in_sequence_within_the_year_the_referral_was_received(
     assert numbers == ["CMM-2025-0001", "CMM-2026-0001", "CMM-2026-0002", "CMM-2025-0002"]
 
 
-def test_police_may_not_register_a_referral_and_nothing_is_created(police):
+def test_roles_without_casework_or_referrals_may_not_register_and_nothing_is_created(db):
     with pytest.raises(NotAllowed):
-        make_case(police)
+        make_case(UserFactory(agency=Agency.IMG, role=Role.IMG_MEMBER, team=None))
 
     assert not Case.objects.exists()
     assert not Person.objects.exists()

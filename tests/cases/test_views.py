@@ -12,7 +12,7 @@ from accounts.models import Agency, Role
 from cases import services
 from cases.deadlines import DeadlineKind
 from cases.models import Case, Deadline, Person
-from tests.factories import UserFactory, make_case
+from tests.factories import UserFactory, login, make_case
 from tests.html import Page
 from tests.states import (
     OUTCOMES,
@@ -79,7 +79,7 @@ def referral_post(**changes) -> dict:
 
 
 def test_referral_form_shows_an_empty_form(client, cmm_worker):
-    client.force_login(cmm_worker)
+    login(client, cmm_worker)
 
     response = client.get("/sager/ny/")
 
@@ -90,7 +90,7 @@ def test_referral_form_shows_an_empty_form(client, cmm_worker):
 
 
 def test_registering_a_referral_opens_the_case_page(client, cmm_worker):
-    client.force_login(cmm_worker)
+    login(client, cmm_worker)
 
     response = client.post("/sager/ny/", referral_post())
 
@@ -105,7 +105,7 @@ def test_registering_a_referral_opens_the_case_page(client, cmm_worker):
 
 
 def test_bad_referral_is_shown_again_with_each_error_beside_its_field_and_all_input_kept(client, cmm_worker):
-    client.force_login(cmm_worker)
+    login(client, cmm_worker)
     posted = referral_post(
         given_name="",
         date_of_birth="2999-01-01",
@@ -135,7 +135,7 @@ def test_bad_referral_is_shown_again_with_each_error_beside_its_field_and_all_in
 
 
 def test_a_detention_time_without_detention_is_refused_beside_the_checkbox(client, cmm_worker):
-    client.force_login(cmm_worker)
+    login(client, cmm_worker)
     posted = referral_post(detained=None)
 
     response = client.post("/sager/ny/", posted)
@@ -149,7 +149,7 @@ def test_a_detention_time_without_detention_is_refused_beside_the_checkbox(clien
 
 def test_a_refusal_by_the_service_is_shown_beside_its_field_with_the_input_kept(client, cmm_worker):
     """The form does not know detention cannot lie in the future; the service does, and names the field."""
-    client.force_login(cmm_worker)
+    login(client, cmm_worker)
     posted = referral_post(detained_at=local_input(timezone.now() + dt.timedelta(days=1)))
 
     response = client.post("/sager/ny/", posted)
@@ -164,7 +164,7 @@ def test_a_refusal_by_the_service_is_shown_beside_its_field_with_the_input_kept(
 
 def test_dis_registering_a_legal_resident_is_told_the_case_went_to_cmm(client, dis_worker):
     """DIS may not see a CMM case, so its page would be a 404; the registrant lands on the front page instead."""
-    client.force_login(dis_worker)
+    login(client, dis_worker)
 
     response = client.post("/sager/ny/", referral_post(residence_status="legal_residence"), follow=True)
 
@@ -176,8 +176,8 @@ def test_dis_registering_a_legal_resident_is_told_the_case_went_to_cmm(client, d
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_police_may_not_open_the_referral_form(client, police, method):
-    client.force_login(police)
+def test_the_working_group_may_not_open_the_referral_form(client, method):
+    login(client, UserFactory(agency=Agency.IMG, role=Role.IMG_MEMBER, team=None))
 
     response = getattr(client, method)("/sager/ny/", referral_post() if method == "post" else None)
 
@@ -226,7 +226,7 @@ def people(cmm_worker, cmm_outsider):
     ],
 )
 def test_case_list_finds_a_person_by_name_posted_not_put_in_the_url(client, cmm_worker, people, query, expected):
-    client.force_login(cmm_worker)
+    login(client, cmm_worker)
 
     response = client.post("/sager/", {"q": query})
 
@@ -234,7 +234,7 @@ def test_case_list_finds_a_person_by_name_posted_not_put_in_the_url(client, cmm_
 
 
 def test_case_list_finds_a_case_by_its_number_with_or_without_prefix(client, cmm_worker, people):
-    client.force_login(cmm_worker)
+    login(client, cmm_worker)
     number = people["mary"].number  # CMM-<year>-0002
 
     assert rows(client.post("/sager/", {"q": number})) == [number]
@@ -243,14 +243,14 @@ def test_case_list_finds_a_case_by_its_number_with_or_without_prefix(client, cmm
 
 
 def test_case_list_search_finds_no_case_outside_the_users_scope(client, cmm_outsider, people):
-    client.force_login(cmm_outsider)
+    login(client, cmm_outsider)
 
     assert rows(client.post("/sager/", {"q": "Grace"})) == [people["outsider"].number]
     assert rows(client.post("/sager/", {"q": people["grace"].number})) == []
 
 
 def test_case_list_search_form_posts(client, cmm_worker):
-    client.force_login(cmm_worker)
+    login(client, cmm_worker)
 
     form = Page(client.get("/sager/")).form()
 
@@ -260,7 +260,7 @@ def test_case_list_search_form_posts(client, cmm_worker):
 def test_the_next_page_of_a_name_search_is_posted_with_the_name_hidden_in_the_form(client, coordinator):
     for _ in range(51):
         make_case(coordinator)
-    client.force_login(coordinator)
+    login(client, coordinator)
 
     first = client.post("/sager/", {"q": "Ada"})
 
@@ -273,7 +273,7 @@ def test_the_next_page_of_a_name_search_is_posted_with_the_name_hidden_in_the_fo
 
 
 def test_an_htmx_search_answers_only_the_rows(client, cmm_worker, people):
-    client.force_login(cmm_worker)
+    login(client, cmm_worker)
 
     response = client.post("/sager/", {"q": "Okoro"}, headers={"HX-Request": "true"})
 
@@ -287,7 +287,7 @@ def test_an_htmx_search_answers_only_the_rows(client, cmm_worker, people):
 @pytest.mark.parametrize("transition", TRANSITIONS)
 def test_action_form_opens_with_the_version_seen(client, cmm_worker, dis_worker, transition):
     case = case_ready_for(transition, cmm_worker, dis_worker)
-    client.force_login(dis_worker)
+    login(client, dis_worker)
 
     response = client.get(action_url(transition, case.number))
 
@@ -298,7 +298,7 @@ def test_action_form_opens_with_the_version_seen(client, cmm_worker, dis_worker,
 @pytest.mark.parametrize("transition", TRANSITIONS)
 def test_action_form_saves_and_returns_to_the_case(client, cmm_worker, dis_worker, transition):
     case = case_ready_for(transition, cmm_worker, dis_worker)
-    client.force_login(dis_worker)
+    login(client, dis_worker)
 
     response = client.post(action_url(transition, case.number), valid_input(transition, case))
 
@@ -317,7 +317,7 @@ def test_stale_write_is_a_conflict_that_keeps_the_input_and_offers_the_current_v
     posted = valid_input(transition, case)
     current = bump_version(case)
     before = snapshot(case)
-    client.force_login(dis_worker)
+    login(client, dis_worker)
 
     response = client.post(action_url(transition, case.number), posted)
 
@@ -354,7 +354,7 @@ def test_a_write_landing_between_load_and_save_offers_the_version_now_stored(
         other.join()
 
     monkeypatch.setattr(services, "case_check_state", check_then_someone_else_saves)
-    client.force_login(dis_worker)
+    login(client, dis_worker)
 
     response = client.post(action_url("notification", case.number), posted)
 
@@ -368,7 +368,7 @@ def test_a_write_landing_between_load_and_save_offers_the_version_now_stored(
 def test_action_not_allowed_in_the_cases_state_is_forbidden(client, cmm_worker, dis_worker, transition, method):
     case = case_ready_for(WRONG_STATE[transition], cmm_worker, dis_worker)
     before = snapshot(case)
-    client.force_login(dis_worker)
+    login(client, dis_worker)
 
     data = valid_input(transition, case) if method == "post" else None
 
@@ -385,7 +385,7 @@ def test_a_role_without_the_action_is_forbidden_on_a_case_it_may_see(
     case = case_ready_for(transition, cmm_worker, dis_worker)
     assign_perm("cases.view_case", ngo_worker, case)
     before = snapshot(case)
-    client.force_login(ngo_worker)
+    login(client, ngo_worker)
 
     assert client.get(action_url(transition, case.number)).status_code == 403
     assert client.post(action_url(transition, case.number), valid_input(transition, case)).status_code == 403
@@ -397,7 +397,7 @@ def test_the_other_authoritys_staff_may_not_act_on_the_case(client, cmm_worker, 
     """A CMM coordinator sees every case, but the DIS-competent ones are DIS's to decide."""
     case = case_ready_for(transition, cmm_worker, dis_worker)
     before = snapshot(case)
-    client.force_login(coordinator)
+    login(client, coordinator)
 
     response = client.post(action_url(transition, case.number), valid_input(transition, case))
 
@@ -412,7 +412,7 @@ def test_a_case_the_user_may_not_see_is_not_found_like_a_missing_one(
 ):
     case = case_ready_for(transition, cmm_worker, dis_worker)
     before = snapshot(case)
-    client.force_login(cmm_outsider)
+    login(client, cmm_outsider)
     data = valid_input(transition, case) if method == "post" else None
 
     hidden = getattr(client, method)(action_url(transition, case.number), data)
@@ -454,7 +454,7 @@ def test_bad_notification_time_is_shown_beside_the_field_with_the_input_kept(
     case = not_victim_case(cmm_worker, dis_worker)
     posted = {"version": str(case.version), "notified_at": notified_at}
     before = snapshot(case)
-    client.force_login(dis_worker)
+    login(client, dis_worker)
 
     response = client.post(action_url("notification", case.number), posted)
 
@@ -469,7 +469,7 @@ def test_bad_notification_time_is_shown_beside_the_field_with_the_input_kept(
 
 def test_recording_the_notification_meets_its_deadline(client, cmm_worker, dis_worker):
     case = not_victim_case(cmm_worker, dis_worker)
-    client.force_login(dis_worker)
+    login(client, dis_worker)
 
     client.post(action_url("notification", case.number), valid_input("notification", case))
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.deadlines import DeadlineKind
 from cases.models import Case
 from identification.models import Period, PeriodExtension
+from tests.factories import login
 from tests.states import case_ready_for, extended, snapshot, valid_input
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def send(client, user, transition, case, **changes):
     """POST valid input for the transition with `changes` applied (None removes a field)."""
     data = {**valid_input(transition, case), **changes}
     data = {key: value for key, value in data.items() if value is not None}
-    client.force_login(user)
+    login(client, user)
     return client.post(URLS[transition].format(case.number), data, content_type="application/json")
 
 

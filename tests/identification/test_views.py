@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tests.factories import login
 from tests.html import Page
 from tests.states import case_ready_for, extended, snapshot, valid_input
 
@@ -23,7 +24,7 @@ def days_ago(days: int) -> str:
 def post_bad(client, user, transition, case, changes):
     posted = {**valid_input(transition, case), **changes}
     posted = {key: value for key, value in posted.items() if value is not None}
-    client.force_login(user)
+    login(client, user)
     return posted, client.post(f"/sager/{case.number}/{PATHS[transition]}", posted)
 
 

@@ -128,6 +128,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
         for username, _first, _last, _agency, role, _team in DEMO_USERS:
             self.stdout.write(f"  {username:18} {Role(role).label}")
+        self.stdout.write(
+            "Two-factor authentication: at each user's first login a QR code is shown; scan it with an "
+            "authenticator app (FreeOTP, Google or Microsoft Authenticator), type the code, and keep the "
+            "recovery codes shown once. An administrator can reset a user's app in the admin (Brugere)."
+        )
 
     def create_users(self) -> dict[str, User]:
         users = {}

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = "Compile every locale/*/LC_MESSAGES/*.po into its .mo file."
+    # Runs at set-up and image build, before the deployment's secrets and field keys exist.
+    requires_system_checks = []
 
     def handle(self, *args, **options):
         for locale_dir in settings.LOCALE_PATHS:

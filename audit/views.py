@@ -1,0 +1,140 @@
+"""The data-protection auditor's pages: search the access log, and who looked at one person's data."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.services import audit_read, filters_used
+from cases import access
+
+from . import queries
+from .forms import AuditSearchForm
+from .models import AuditEvent
+
+PAGE_SIZE = 50
+REPORT_PAGE_SIZE = 100
+SEARCH_FILTERS = ("user", "case_number", "person", "date_from", "date_to")
+NUMBERS_SHOWN = 5  # a list page's row names 50 cases; the table shows the first few and a count
+DETAIL_LABELS = {
+    "fields": gettext_lazy("felter"),
+    "filters": gettext_lazy("filtre"),
+    "page": gettext_lazy("side"),
+    "status": gettext_lazy("svar"),
+    "staff_names": gettext_lazy("navne vist"),
+    "deadlines": gettext_lazy("frister"),
+}
+
+
+def _require_auditor(user) -> None:
+    # PolicyMiddleware refuses other roles already; a page about the log never rests on one check.
+    if not access.role_may(user, access.Action.AUDIT_LOG):
+        raise Http404
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _detail_text(detail: dict) -> str:
+    """A row's detail as short text: known keys named in the active language, lists joined."""
+    parts = []
+    for key, value in detail.items():
+        if isinstance(value, bool):
+            value = _("ja") if value else _("nej")
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value)) or "–"
+        parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
+    return "; ".join(parts)
+
+
+def _rows(events: list[AuditEvent], numbers: dict[int, str]) -> list[dict]:
+    """What the table shows per row: the case numbers it can name, and the detail as short text."""
+    rows = []
+    for event in events:
+        named = [numbers[case_id] for case_id in event.case_ids if case_id in numbers]
+        detail = _detail_text(event.detail)
+        rows.append(
+            {"event": event, "numbers": named[:NUMBERS_SHOWN], "more": len(named) - NUMBERS_SHOWN, "detail": detail}
+        )
+    return rows
+
+
+def search(request):
+    """Search the log by staff member, case, person and period; POSTed, so nothing typed reaches a URL."""
+    _require_auditor(request.user)
+    form = AuditSearchForm(request.POST if request.method == "POST" else None)
+    events, searched, page = [], None, 1
+    if not form.is_bound or form.is_valid():
+        criteria = form.cleaned_data if form.is_bound else {}
+        page = _page_number(criteria.get("page"))
+        searched = queries.searched_cases(case_number=criteria.get("case_number"), person=criteria.get("person"))
+        matching = queries.events_search(
+            user=criteria.get("user", ""),
+            case_ids=None if searched is None else [case.pk for case in searched],
+            date_from=criteria.get("date_from"),
+            date_to=criteria.get("date_to"),
+        )
+        start = (page - 1) * PAGE_SIZE
+        events = list(matching[start : start + PAGE_SIZE + 1])
+    # The auditor's own look-ups are logged too: the filters used (never what was typed) and the cases.
+    used = filters_used(request.POST, SEARCH_FILTERS) if form.is_bound else []
+    audit_read(
+        request,
+        action=AuditEvent.Action.SEARCH if used else AuditEvent.Action.LIST,
+        purpose=AuditEvent.Purpose.AUDIT,
+        what="audit_log_search",
+        cases=searched or (),
+        detail={"filters": used, "page": page},
+    )
+    shown = events[:PAGE_SIZE]
+    return render(
+        request,
+        "audit/auditevent_search.html",
+        {
+            "form": form,
+            "rows": _rows(shown, queries.case_numbers(shown)),
+            "page": page,
+            "has_next": len(events) > PAGE_SIZE,
+            "filter_values": [(name, request.POST.get(name)) for name in used],
+            "show_staff": True,
+        },
+    )
+
+
+def person_report(request, number):
+    """Who looked at the data of the person this case is about, in all their cases (GDPR art. 15).
+
+    Staff are shown by agency and role; their names only on request, which the audit row records.
+    """
+    _require_auditor(request.user)
+    cases = queries.person_cases(number)
+    if not cases:
+        raise Http404
+    show_staff = request.GET.get("staff") == "1"
+    page = _page_number(request.GET.get("page"))
+    start = (page - 1) * REPORT_PAGE_SIZE
+    matching = queries.events_search(case_ids=[case.pk for case in cases])
+    events = list(matching[start : start + REPORT_PAGE_SIZE + 1])
+    audit_read(
+        request,
+        purpose=AuditEvent.Purpose.AUDIT,
+        what="access_report",
+        cases=cases,
+        detail={"staff_names": show_staff, "page": page},
+    )
+    return render(
+        request,
+        "audit/auditevent_person_report.html",
+        {
+            "number": queries.case_number_clean(number),
+            "cases": cases,
+            "rows": _rows(events[:REPORT_PAGE_SIZE], {case.pk: case.number for case in cases}),
+            "page": page,
+            "has_next": len(events) > REPORT_PAGE_SIZE,
+            "show_staff": show_staff,
+        },
+    )

@@ -1,0 +1,90 @@
+"""The access policy as a table a data-protection officer can read, generated from cases/access.py."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from accounts.models import Role
+from cases import access
+
+POLICY_FILE = Path(settings.BASE_DIR) / "docs" / "access-policy.md"
+
+
+def _cell(rule: access.Rule, role: str) -> str:
+    if role not in rule.roles:
+        return "–"
+    if not rule.on_case:
+        return "ja"
+    conditions = []
+    if rule.authority == "competent":
+        conditions.append("kompetent myndighed")
+    elif rule.authority == "receiving":
+        conditions.append("modtagende myndighed")
+    return "ja" + (f" ({', '.join(conditions)})" if conditions else "")
+
+
+def policy_table() -> str:
+    """The policy in Markdown: scopes per role, actions per role, and every URL with its action."""
+    with translation.override("da"):
+        roles = list(Role)
+        lines = [
+            "# Adgangspolitik",
+            "",
+            "Genereret fra `cases/access.py` med `manage.py access_policy --write`; en test fejler, hvis filen",
+            "og koden er uenige. En sag uden for ens adgang svarer 404, som en sag der ikke findes.",
+            "",
+            "## Hvilke sager hver rolle kan se",
+            "",
+            "| rolle | sager |",
+            "|---|---|",
+            *[f"| {role.label} | {access.SCOPES[role]} |" for role in roles],
+            "",
+            "## Hvem må hvad",
+            "",
+            "Sagshandlinger gælder kun sager, rollen kan se, og kun i de nævnte sagsstatusser.",
+            "",
+            "| handling | " + " | ".join(str(role.label) for role in roles) + " | sagsstatus | betingelse |",
+            "|---|" + "---|" * (len(roles) + 2),
+        ]
+        for action, rule in access.POLICY.items():
+            states = ", ".join(sorted(str(access.Case.Status(s).label) for s in rule.states)) if rule.states else ""
+            cells = " | ".join(_cell(rule, role) for role in roles)
+            lines.append(f"| {rule.description} (`{action}`) | {cells} | {states or '–'} | {rule.extra or '–'} |")
+        lines += [
+            "",
+            "## Adresser",
+            "",
+            "Enhver adresse i systemet står her; en adresse uden en linje afvises.",
+            "",
+            "| navn | handling |",
+            "|---|---|",
+            *[
+                f"| `{name}` | {'offentlig' if route.public else f'`{route.action}`'}"
+                f"{' (for andre roller: 404)' if route.hidden else ''} |"
+                for name, route in sorted(access.ROUTES.items())
+            ],
+            *[f"| `{namespace}:*` | `{route.action}` |" for namespace, route in access.ROUTE_NAMESPACES.items()],
+            "",
+        ]
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "Print the access policy table, write it to docs/access-policy.md, or check that file is current."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--write", action="store_true")
+        parser.add_argument("--check", action="store_true")
+
+    def handle(self, *args, write=False, check=False, **options):
+        table = policy_table()
+        if write:
+            POLICY_FILE.parent.mkdir(exist_ok=True)
+            POLICY_FILE.write_text(table, encoding="utf-8")
+        elif check:
+            if not POLICY_FILE.exists() or POLICY_FILE.read_text(encoding="utf-8") != table:
+                raise CommandError("docs/access-policy.md is out of date: run manage.py access_policy --write")
+        else:
+            self.stdout.write(table)

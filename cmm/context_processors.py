@@ -1,0 +1,42 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cases import access
+from cases.access import Action
+
+# The main menu: each entry is shown to the roles the policy lets take its action.
+MENU = [
+    ("cases:home", Action.HOME, _("Forside")),
+    ("cases:list", Action.LIST_CASES, _("Sager")),
+    ("cases:own_referrals", Action.OWN_REFERRALS, _("Mine henvisninger")),
+    ("audit:search", Action.AUDIT_LOG, _("Adgangslog")),
+    ("grants:emergency_review", Action.AUDIT_LOG, _("Nødadgang til gennemgang")),
+    ("grants:break_the_glass", Action.BREAK_THE_GLASS, _("Nødadgang")),
+    ("admin:index", Action.MANAGE_USERS, _("Brugere")),
+]
+
+
+# The menu entry a page belongs under, by its URL namespace (a case page sits under "Sager").
+SECTIONS = {"cases": "cases:list", "grants": "cases:list", "audit": "audit:search"}
+
+
+def menu(request):
+    """The menu entries this user may use, the current one marked (by URL namespace for sections)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():
+        return {"menu": []}
+    match = request.resolver_match
+    current = match.view_name if match else ""
+    section = None if current == "cases:home" else SECTIONS.get(current.split(":", 1)[0])
+    return {
+        "menu": [
+            {
+                "url": reverse(name),
+                "label": label,
+                "current": name == current,
+                "in_section": name == section and name != current,
+            }
+            for name, action, label in MENU
+            if access.role_may(user, action)
+        ]
+    }

@@ -1,0 +1,60 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team
+from cmm.forms import DateInput, DkfdsForm, VersionedForm
+
+from .models import Share
+from .services import SHAREABLE_AGENCIES
+
+
+class ShareForm(VersionedForm):
+    team = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Team.objects.filter(agency__in=SHAREABLE_AGENCIES).order_by("agency", "name"),
+        empty_label=None,
+    )
+    scope = forms.ChoiceField(label=_("Formål"), choices=Share.Scope.choices, widget=forms.RadioSelect)
+    consent_given_on = forms.DateField(label=_("Samtykke givet"), widget=DateInput)
+    expires_on = forms.DateField(
+        label=_("Samtykket gælder til og med"),
+        widget=DateInput,
+        help_text=_("Delingen ophører automatisk efter denne dato, og straks hvis samtykket tilbagekaldes."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent_given_on"].initial = timezone.localdate()
+
+
+class HandoverRequestForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For eksempel at personens opholdsgrundlag er ændret."),
+    )
+
+
+class HandoverDecideForm(VersionedForm):
+    accept = forms.TypedChoiceField(
+        label=_("Afgørelse"),
+        choices=[("yes", _("Accepter overdragelsen")), ("no", _("Afvis overdragelsen"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    decision_reason = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Skal udfyldes ved afvisning."),
+    )
+
+
+class EmergencyAccessForm(DkfdsForm):
+    number = forms.CharField(label=_("Sagsnummer"), max_length=20, help_text=_("For eksempel CMM-2026-0001"))
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Hvorfor du har brug for sagen nu. Adgangen logges og gennemgås af revisor."),
+    )

@@ -1,0 +1,245 @@
+"""Shares with consent, break-the-glass and hand-overs: each write is one audited transaction."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency, Team
+from audit.models import AuditEvent
+from audit.services import audit_record
+from cases import access
+from cases.access import Action
+from cases.errors import DomainError
+from cases.models import Case, CaseEvent, CaseGroupObjectPermission, CaseUserObjectPermission
+from cases.services import case_save_transition, event_record
+
+from .models import EmergencyAccess, Handover, Share
+
+SHAREABLE_AGENCIES = (Agency.NGO, Agency.IOM)
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """Midnight in Copenhagen after `day`: consent given until a date lasts all of that day."""
+    from cases.deadlines import COPENHAGEN
+
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=COPENHAGEN).astimezone(dt.UTC)
+
+
+@transaction.atomic
+def share_create(
+    *,
+    case: Case,
+    actor,
+    expected_version: int,
+    team: Team,
+    scope: str,
+    consent_given_on: dt.date,
+    expires_on: dt.date,
+    request=None,
+) -> Share:
+    """Share the case with an NGO or the IOM on the person's consent, until the consent expires."""
+    access.require(actor, Action.SHARE)
+    if case.status not in access.POLICY[Action.SHARE].states:
+        raise DomainError(_("En afsluttet sag kan ikke deles."))
+    if team.agency not in SHAREABLE_AGENCIES:
+        raise DomainError(_("Sager kan kun deles med en NGO eller IOM."), field="team")
+    today = timezone.localdate()
+    if consent_given_on > today:
+        raise DomainError(_("Samtykket kan ikke være givet i fremtiden."), field="consent_given_on")
+    if expires_on < today:
+        raise DomainError(_("Samtykket er allerede udløbet."), field="expires_on")
+    if expires_on < consent_given_on:
+        raise DomainError(_("Samtykket kan ikke udløbe, før det er givet."), field="expires_on")
+    already = _("Sagen er allerede delt med denne organisation.")
+    if Share.objects.filter(case=case, team=team, withdrawn_at__isnull=True, expires_on__gte=today).exists():
+        raise DomainError(already, field="team")
+    case_save_transition(case=case, expected_version=expected_version)
+    # A lapsed grant from an earlier consent may still be there; the new consent replaces it.
+    CaseGroupObjectPermission.objects.filter(group=team.group, content_object=case).delete()
+    try:
+        with transaction.atomic():
+            grant = CaseGroupObjectPermission.objects.create(
+                group=team.group,
+                permission_id=access.view_permission_id(),
+                content_object=case,
+                expires_at=_end_of(expires_on),
+            )
+    except IntegrityError:  # another share for the organisation was saved at the same moment
+        raise DomainError(already, field="team") from None
+    share = Share.objects.create(
+        case=case,
+        team=team,
+        scope=scope,
+        consent_given_on=consent_given_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+        grant=grant,
+    )
+    event_record(
+        case=case,
+        actor=actor,
+        event_type=CaseEvent.Type.SHARED,
+        data={"team": team.name, "scope": scope, "expires_on": expires_on},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="share_create",
+        case=case,
+        detail={"team": team.pk, "scope": scope},
+        request=request,
+    )
+    return share
+
+
+@transaction.atomic
+def share_withdraw(*, share: Share, actor, request=None) -> Share:
+    """The person withdrew their consent: the organisation loses access at once."""
+    access.require(actor, Action.SHARE)
+    share = Share.objects.select_for_update().get(pk=share.pk)
+    if share.withdrawn_at is not None:
+        raise DomainError(_("Delingen er allerede tilbagekaldt."))
+    share.withdrawn_at = timezone.now()
+    share.withdrawn_by = actor
+    share.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    if share.grant_id:
+        CaseGroupObjectPermission.objects.filter(pk=share.grant_id).delete()
+    event_record(
+        case=share.case, actor=actor, event_type=CaseEvent.Type.SHARE_WITHDRAWN, data={"team": share.team.name}
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="share_withdraw",
+        case=share.case,
+        detail={"team": share.team_id},
+        request=request,
+    )
+    return share
+
+
+@transaction.atomic
+def emergency_access_open(*, number: str, actor, reason: str, request=None) -> Case:
+    """Break the glass: open a case outside the coordinator's scope for a stated reason, for a while."""
+    access.require(actor, Action.BREAK_THE_GLASS)
+    if len(reason.strip()) < 20:
+        raise DomainError(_("Begrund nødadgangen (mindst 20 tegn)."), field="reason")
+    case = Case.objects.filter(number=number.strip().upper()).first()
+    if case is None:
+        raise DomainError(_("Der findes ingen sag med det nummer."), field="number")
+    if access.visible_cases(actor).filter(pk=case.pk).exists():
+        raise DomainError(_("Du har allerede adgang til sagen; nødadgang er ikke nødvendig."), field="number")
+    now = timezone.now()
+    expires_at = now + dt.timedelta(hours=settings.BREAK_THE_GLASS_HOURS)
+    grant, _created = CaseUserObjectPermission.objects.update_or_create(
+        user=actor,
+        permission_id=access.view_permission_id(),
+        content_object=case,
+        defaults={"expires_at": expires_at},
+    )
+    emergency = EmergencyAccess.objects.create(case=case, user=actor, reason=reason, expires_at=expires_at, grant=grant)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.READ,
+        what="break_the_glass",
+        case=case,
+        purpose=AuditEvent.Purpose.BREAK_THE_GLASS,
+        detail={"emergency_access": emergency.pk},
+        request=request,
+    )
+    return case
+
+
+@transaction.atomic
+def emergency_access_review(*, emergency: EmergencyAccess, actor, request=None) -> EmergencyAccess:
+    """The data-protection auditor has looked at the alert."""
+    access.require(actor, Action.AUDIT_LOG)
+    emergency.reviewed_at = timezone.now()
+    emergency.reviewed_by = actor
+    emergency.save(update_fields=["reviewed_at", "reviewed_by"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="break_the_glass_review",
+        case=emergency.case_id,
+        purpose=AuditEvent.Purpose.AUDIT,
+        detail={"emergency_access": emergency.pk},
+        request=request,
+    )
+    return emergency
+
+
+@transaction.atomic
+def handover_request(*, case: Case, actor, expected_version: int, reason: str, request=None) -> Handover:
+    """Ask the other authority to take over the case (for example after a change of residence status)."""
+    access.require(actor, Action.REQUEST_HANDOVER)
+    if actor.agency != case.competent_authority:
+        raise DomainError(_("Kun den kompetente myndighed kan anmode om overdragelse."))
+    if case.status not in access.POLICY[Action.REQUEST_HANDOVER].states:
+        raise DomainError(_("En afsluttet sag kan ikke overdrages."))
+    if not reason.strip():
+        raise DomainError(_("Begrund anmodningen."), field="reason")
+    case_save_transition(case=case, expected_version=expected_version)
+    to = Agency.DIS if case.competent_authority == Agency.CMM else Agency.CMM
+    try:
+        with transaction.atomic():
+            handover = Handover.objects.create(
+                case=case, from_authority=case.competent_authority, to_authority=to, reason=reason, requested_by=actor
+            )
+    except IntegrityError:
+        raise DomainError(_("Der afventer allerede en anmodning om overdragelse af sagen.")) from None
+    event_record(case=case, actor=actor, event_type=CaseEvent.Type.HANDOVER_REQUESTED, data={"to": to}, reason=reason)
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, what="handover_request", case=case, request=request)
+    return handover
+
+
+@transaction.atomic
+def handover_decide(
+    *, case: Case, actor, expected_version: int, accept: bool, decision_reason: str = "", request=None
+) -> Handover:
+    """The receiving agency accepts (the case becomes theirs) or rejects the pending hand-over."""
+    access.require(actor, Action.DECIDE_HANDOVER)
+    handover = Handover.objects.select_for_update().filter(case=case, status=Handover.Status.PENDING).first()
+    if handover is None:
+        raise DomainError(_("Der er ingen anmodning om overdragelse at tage stilling til."))
+    if actor.agency != handover.to_authority:
+        raise DomainError(_("Kun den myndighed, sagen overdrages til, kan tage stilling til anmodningen."))
+    if actor.role not in access.POLICY[Action.DECIDE_HANDOVER].roles:
+        raise DomainError(_("Din rolle giver ikke adgang til denne handling."))
+    if not accept and not decision_reason.strip():
+        raise DomainError(_("Begrund afvisningen."), field="decision_reason")
+    # The CMM team and contact person stay on an accepted case: CMM's support goes on whoever assesses.
+    changes = {"competent_authority": handover.to_authority} if accept else {}
+    case_save_transition(case=case, expected_version=expected_version, **changes)
+    handover.status = Handover.Status.ACCEPTED if accept else Handover.Status.REJECTED
+    handover.decided_by = actor
+    handover.decided_at = timezone.now()
+    handover.decision_reason = decision_reason
+    handover.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    event_record(
+        case=case,
+        actor=actor,
+        event_type=CaseEvent.Type.HANDOVER_ACCEPTED if accept else CaseEvent.Type.HANDOVER_REJECTED,
+        data={"from": handover.from_authority, "to": handover.to_authority},
+        reason=decision_reason,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="handover_decide",
+        case=case,
+        detail={"accepted": accept},
+        request=request,
+    )
+    return handover
+
+
+def grants_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete lapsed grants (the EXISTS already ignores them; this keeps the table small)."""
+    now = now or timezone.now()
+    users = CaseUserObjectPermission.objects.filter(expires_at__lte=now).delete()[0]
+    groups = CaseGroupObjectPermission.objects.filter(expires_at__lte=now).delete()[0]
+    return users + groups

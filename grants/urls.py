@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "grants"
+
+urlpatterns = [
+    path("sager/<str:number>/deling/", views.ShareCreateView.as_view(), name="share"),
+    path("sager/<str:number>/deling/<int:share_id>/tilbagekald/", views.share_withdraw, name="withdraw"),
+    path("sager/<str:number>/overdragelse/", views.HandoverRequestView.as_view(), name="handover_request"),
+    path("sager/<str:number>/overdragelse/afgoer/", views.HandoverDecideView.as_view(), name="handover_decide"),
+    path("noedadgang/", views.break_the_glass, name="break_the_glass"),
+    path("noedadgang/gennemgang/", views.emergency_review, name="emergency_review"),
+]

@@ -1,0 +1,149 @@
+"""Key rotation and the retention job: system actions, each run reported and logged."""
+
+import datetime as dt
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from cases.models import Case, CaseEvent, Person, Referral
+from grants.models import EmergencyAccess, Handover
+from identification.models import Assessment, PeriodExtension
+
+from . import columns, crypto
+from .fields import encrypted_fields
+from .models import RetentionRun
+
+# What an anonymised person's name reads as; texts a decision must have are replaced with it too.
+ANONYMISED = "Anonymiseret"
+# The free texts about the person that anonymisation clears: model, its path to the case, field, replacement.
+# Every encrypted field is on Person or listed here (tests/privacy/test_retention.py checks it).
+FREE_TEXTS = [
+    (Referral, "case", "circumstances", ""),
+    (Assessment, "case", "reasons", ANONYMISED),
+    (PeriodExtension, "period__case", "exceptional_circumstances", ANONYMISED),
+    (CaseEvent, "case", "reason", ""),
+    (EmergencyAccess, "case", "reason", ANONYMISED),
+    (Handover, "case", "reason", ANONYMISED),
+    (Handover, "case", "decision_reason", ""),
+]
+
+
+def encrypted_models() -> list:
+    return [model for model in apps.get_models() if encrypted_fields(model)]
+
+
+def field_keys_rotate() -> dict[str, columns.ColumnCount]:
+    """Re-encrypt every encrypted column under the newest key; counts per `app.Model.field`. Safe to run twice.
+
+    Values written in clear (which only a bypass of the models could leave) are encrypted on the way.
+    """
+    ring = crypto.keyring()
+
+    def rotate(value: str) -> str:
+        return ring.rotate(value) if crypto.is_token(value) else ring.encrypt(value)
+
+    counts = {}
+    for model in encrypted_models():
+        for field in encrypted_fields(model):
+            counts[f"{model._meta.label}.{field.name}"] = columns.column_rewrite(
+                table=model._meta.db_table, column=field.column, pk=model._meta.pk.column, transform=rotate
+            )
+    return counts
+
+
+def field_keys_census() -> dict[str, dict[str, int]]:
+    """How many values of each encrypted column are under each key id; rotation is done when only the newest is left."""
+    return {
+        f"{model._meta.label}.{field.name}": columns.column_key_ids(table=model._meta.db_table, column=field.column)
+        for model in encrypted_models()
+        for field in encrypted_fields(model)
+    }
+
+
+def person_search_keys_rebuild() -> int:
+    """Recompute every person's blind indexes (after BLIND_INDEX_KEY changed); the number changed."""
+    from cases.services import person_search_keys
+
+    changed = 0
+    people = Person.objects.filter(anonymised_at__isnull=True).only(
+        "id", "given_name", "family_name", "aliases", "cpr_number", "document_number", "search_keys"
+    )
+    for person in people.iterator(chunk_size=500):
+        keys = person_search_keys(person)
+        if keys != person.search_keys:
+            changed += Person.objects.filter(pk=person.pk).update(search_keys=keys)
+    return changed
+
+
+def retention_cutoff(now: dt.datetime) -> dt.datetime:
+    """RETENTION_YEARS before `now` (29 February falls back to 28 February)."""
+    years = settings.RETENTION_YEARS
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:
+        return now.replace(year=now.year - years, day=28)
+
+
+def retention_due(*, closed_before: dt.datetime):
+    """People not yet anonymised whose cases are all closed, the last of them before `closed_before`.
+
+    A person with any case still open, or closed more recently, keeps their identity on every case.
+    """
+    kept = Case.objects.filter(person=OuterRef("pk")).filter(
+        ~Q(status=Case.Status.CLOSED) | Q(closed_at__isnull=True) | Q(closed_at__gte=closed_before)
+    )
+    return Person.objects.filter(anonymised_at__isnull=True, cases__isnull=False).exclude(Exists(kept)).distinct()
+
+
+def retention_run(*, dry_run: bool, now: dt.datetime | None = None) -> RetentionRun:
+    """Anonymise the identifying data of cases closed more than RETENTION_YEARS ago, or (dry run) list them.
+
+    Kept for the statistics: gender, nationalities, age band at referral, exploitation forms, decisions,
+    dates, the timeline's event types. Cleared: every encrypted field of the person, their blind indexes,
+    and the free texts on referral, assessment, extensions and timeline. One transaction; safe to run twice.
+    """
+    now = now or timezone.now()
+    closed_before = retention_cutoff(now)
+    with transaction.atomic():
+        due = retention_due(closed_before=closed_before)
+        # anonymised_at on the locked rows themselves: a second run at the same time waits, then skips them.
+        candidates = Person.objects.filter(pk__in=due.values("pk"), anonymised_at__isnull=True)
+        if not dry_run:
+            candidates = candidates.select_for_update()
+        people = list(candidates.values_list("pk", flat=True))
+        cases = list(Case.objects.filter(person__in=people).order_by("number").values_list("pk", "number"))
+        case_ids = [pk for pk, _number in cases]
+        if not dry_run and people:
+            _anonymise(person_ids=people, case_ids=case_ids, now=now)
+        run = RetentionRun.objects.create(
+            started_at=now,
+            dry_run=dry_run,
+            retention_years=settings.RETENTION_YEARS,
+            closed_before=closed_before,
+            person_count=len(people),
+            case_count=len(cases),
+            case_numbers=[number for _pk, number in cases],
+        )
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.READ if dry_run else AuditEvent.Action.UPDATE,
+            what="retention_dry_run" if dry_run else "retention_anonymised",
+            purpose=AuditEvent.Purpose.SYSTEM,
+            cases=case_ids,
+            detail={"retention_run": run.pk, "people": len(people), "closed_before": closed_before.isoformat()},
+        )
+    return run
+
+
+def _anonymise(*, person_ids: list[int], case_ids: list[int], now: dt.datetime) -> None:
+    blank = {field.name: (None if field.null else "") for field in encrypted_fields(Person)}
+    Person.objects.filter(pk__in=person_ids).update(
+        **{**blank, "given_name": ANONYMISED}, search_keys=[], anonymised_at=now
+    )
+    for model, case_path, field, replacement in FREE_TEXTS:
+        model.objects.filter(**{f"{case_path}__in": case_ids}).update(**{field: replacement})

@@ -1,0 +1,49 @@
+import pytest
+from cryptography.fernet import Fernet
+from django.db import connection
+
+from privacy import crypto
+
+# Every column that holds identifying data or free text about the person: (table, primary key, column).
+IDENTIFYING_COLUMNS = [
+    ("cases_person", "id", "given_name"),
+    ("cases_person", "id", "family_name"),
+    ("cases_person", "id", "aliases"),
+    ("cases_person", "id", "date_of_birth"),
+    ("cases_person", "id", "cpr_number"),
+    ("cases_person", "id", "document_number"),
+    ("cases_person", "id", "phone"),
+    ("cases_person", "id", "address"),
+    ("cases_person", "id", "notes"),
+    ("cases_referral", "case_id", "circumstances"),
+    ("cases_caseevent", "id", "reason"),
+    ("identification_assessment", "case_id", "reasons"),
+    ("identification_periodextension", "id", "exceptional_circumstances"),
+    ("grants_emergencyaccess", "id", "reason"),
+    ("grants_handover", "id", "reason"),
+    ("grants_handover", "id", "decision_reason"),
+]
+
+
+def raw_values(table: str, column: str) -> list[str]:
+    """The stored text of a column, straight from the database."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL')  # noqa: S608
+        return [value for (value,) in cursor.fetchall()]
+
+
+def raw_rows(table: str) -> str:
+    """Every row of a table as its text, all columns included."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT t::text FROM "{table}" t')  # noqa: S608
+        return "\n".join(row for (row,) in cursor.fetchall())
+
+
+@pytest.fixture
+def new_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def keyid():
+    return crypto.key_id
