@@ -81,6 +81,7 @@ def case_detail(request, number):
             "means_of_control": labels(MeansOfControl, case.referral.means_of_control),
             "actions": access.allowed_actions(request.user, case),
             "pending_handover": dict(COMPETENT_AUTHORITIES).get(case.pending_handover_to),
+            "shares": queries.case_shares(case),
         },
     )
 
