@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEvent
+from audit.services import audit_read
 from cases import access, queries
 from cases.access import Action
 from cases.errors import DomainError
@@ -90,5 +92,12 @@ def emergency_review(request):
         services.emergency_access_review(emergency=emergency, actor=request.user, request=request)
         messages.success(request, _("Markeret som gennemgået."))
         return redirect("grants:emergency_review")
-    pending = EmergencyAccess.objects.filter(reviewed_at__isnull=True).select_related("case", "user")[:200]
+    pending = list(EmergencyAccess.objects.filter(reviewed_at__isnull=True).select_related("case", "user")[:200])
+    audit_read(
+        request,
+        action=AuditEvent.Action.LIST,
+        what="emergency_review",
+        cases=[emergency.case_id for emergency in pending],
+        purpose=AuditEvent.Purpose.AUDIT,
+    )
     return render(request, "grants/emergency_review.html", {"pending": pending})

@@ -134,6 +134,7 @@ OTP_TOTP_ISSUER = "CMM sagssystem"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Brute force (django-axes): 5 failures lock the name and, separately, the address, until an administrator
 # lifts the lockout (accounts admin, audited). The state lives in PostgreSQL, not a cache.
+AXES_VERBOSE = False  # otherwise axes prints its banner and settings at every command
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

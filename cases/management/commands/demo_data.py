@@ -17,6 +17,8 @@ from cases.codes import (
     ResidenceStatus,
 )
 from cases.models import Case
+from grants import services as grants
+from grants.models import Share
 from identification import services as identification
 
 DEMO_PASSWORD = "demo-adgang-til-cmm-2026"  # noqa: S105 - fictional demo staff only, printed by the command
@@ -28,8 +30,8 @@ DEMO_USERS = [
     ("us.sagsbehandler", "Ali", "Sagsbehandler", Agency.DIS, Role.DIS_CASEWORKER, None),
     ("politi", "Peter", "Politi", Agency.POLICE, Role.POLICE_LIAISON, None),
     ("skat", "Sofie", "Skat", Agency.SKAT, Role.REFERRING_AUTHORITY, None),
-    ("ngo", "Nadia", "NGO", Agency.NGO, Role.NGO_WORKER, None),
-    ("iom", "Ivan", "IOM", Agency.IOM, Role.IOM_OFFICER, None),
+    ("ngo", "Nadia", "NGO", Agency.NGO, Role.NGO_WORKER, "Reden International"),
+    ("iom", "Ivan", "IOM", Agency.IOM, Role.IOM_OFFICER, "IOM Danmark"),
     ("arbejdsgruppe", "Anne", "Arbejdsgruppe", Agency.IMG, Role.IMG_MEMBER, None),
     ("revisor", "Rasmus", "Revisor", "", Role.DP_AUDITOR, None),
     ("admin", "Ada", "Administrator", "", Role.SYSTEM_ADMIN, None),
@@ -150,14 +152,55 @@ class Command(BaseCommand):
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
-                user.is_staff = role == Role.SYSTEM_ADMIN
+                # The system administrator manages users in the admin; no case model is registered there.
+                user.is_staff = user.is_superuser = role == Role.SYSTEM_ADMIN
                 user.save()
             users[username] = user
         return users
 
     def create_cases(self, users: dict[str, User]) -> None:
+        created = self.create_stage_cases(users)
+        self.create_cooperation(users, created)
+
+    def create_cooperation(self, users: dict[str, User], created: dict[str, Case]) -> None:
+        """A police referral, a case shared with an NGO on consent, and a pending hand-over to DIS."""
+        today = timezone.localdate()
+        services.referral_register(
+            actor=users["politi"],
+            person={"given_name": "Rosa", "family_name": "Mendes", "gender": Gender.FEMININE, "nationalities": ["BR"]},
+            referral={
+                "source": ReferralSource.POLICE,
+                "channel": ReferralChannel.POLICE_OPERATION,
+                "referring_organisation": "Københavns Politi",
+                "residence_status": ResidenceStatus.NO_LEGAL_RESIDENCE,
+                "exploitation_forms": [ExploitationForm.SEXUAL],
+                "detained": True,
+                "detained_at": timezone.now() - dt.timedelta(hours=6),
+            },
+        )
+        shared = Case.objects.get(pk=created["Joy"].pk)
+        grants.share_create(
+            case=shared,
+            actor=users["cmm.kontakt"],
+            expected_version=shared.version,
+            team=users["ngo"].team,
+            scope=Share.Scope.SUPPORT,
+            consent_given_on=today,
+            expires_on=today + dt.timedelta(days=180),
+        )
+        moving = Case.objects.get(pk=created["Malee"].pk)
+        grants.handover_request(
+            case=moving,
+            actor=users["cmm.kontakt"],
+            expected_version=moving.version,
+            reason="Fiktiv demosag: personen har fået afslag på opholdstilladelse.",
+        )
+
+    def create_stage_cases(self, users: dict[str, User]) -> dict[str, Case]:
+        """One case per stage; returned by the person's given name."""
         now = timezone.now()
         today = timezone.localdate()
+        created = {}
         for given, family, born, gender, nationalities, residence, forms, detained_hours, stage in DEMO_CASES:
             dis = residence != ResidenceStatus.LEGAL_RESIDENCE
             registrar = users["cmm.kontakt"]
@@ -182,6 +225,7 @@ class Command(BaseCommand):
                     "detained_at": now - dt.timedelta(hours=detained_hours) if detained_hours else None,
                 },
             )
+            created[given] = case
             if stage == "referred":
                 continue
             decided_on = today - dt.timedelta(days=10)
@@ -207,3 +251,4 @@ class Command(BaseCommand):
                     exceptional_circumstances="Fiktiv demosag: behandling på hospital.",
                     cooperates_on_repatriation=True,
                 )
+        return created
