@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from django.db import DatabaseError
 from django.utils import timezone
 
+from cmm.client_ip import client_ip
+
 from . import chain
 from .context import current_request
 from .models import AuditEvent
@@ -51,7 +53,7 @@ def audit_record(
         what=what,
         detail=chain.plain_json(detail),
         request_id=getattr(request, "request_id", "") if request is not None else "",
-        ip_address=chain.normalise_ip(request.META.get("REMOTE_ADDR")) if request is not None else None,
+        ip_address=chain.normalise_ip(client_ip(request)) if request is not None else None,
     )
     event.content_hash = chain.content_hash({name: getattr(event, name) for name in chain.CONTENT_FIELDS})
     try:

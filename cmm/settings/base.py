@@ -134,6 +134,9 @@ OTP_TOTP_ISSUER = "CMM sagssystem"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Brute force (django-axes): 5 failures lock the name and, separately, the address, until an administrator
 # lifts the lockout (accounts admin, audited). The state lives in PostgreSQL, not a cache.
+# How many reverse proxies stand before the app; their X-Forwarded-For entry names the client (cmm.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "cmm.client_ip.client_ip"
 AXES_VERBOSE = False  # otherwise axes prints its banner and settings at every command
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 5
@@ -250,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
     "grants-expire": {
         "task": "grants.tasks.grants_expire",
         "schedule": DEADLINE_SCAN_SECONDS,
+    },
+    "sessions-clear": {
+        "task": "accounts.tasks.sessions_clear",
+        "schedule": 3600,
     },
 }
 

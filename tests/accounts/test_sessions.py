@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from accounts.models import Role
+from accounts.tasks import sessions_clear
 from audit.models import AuditEvent
 from tests.factories import TeamFactory, UserFactory, login, make_case
 
@@ -119,3 +121,14 @@ def test_the_system_administrator_ends_all_of_a_users_sessions_audited(client, c
         admin.pk,
         {"user": cmm_worker.username, "sessions_ended": 2},
     )
+
+
+@pytest.mark.django_db
+def test_the_scheduled_cleanup_deletes_expired_sessions_only(client, cmm_worker):
+    login(client, cmm_worker)
+    live = Session.objects.count()
+    Session.objects.create(session_key="x" * 32, session_data="", expire_date=timezone.now() - dt.timedelta(seconds=1))
+
+    sessions_clear.delay()
+
+    assert Session.objects.count() == live
