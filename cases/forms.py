@@ -13,37 +13,8 @@ from .codes import (
     ReferralSource,
     ResidenceStatus,
 )
-from .models import country_choices
+from .models import PERSON_FIELDS, REFERRAL_FIELDS, country_choices
 from .validators import cpr_number_clean
-
-PERSON_FIELDS = [
-    "given_name",
-    "family_name",
-    "aliases",
-    "date_of_birth",
-    "date_of_birth_estimated",
-    "gender",
-    "nationalities",
-    "primary_language",
-    "cpr_number",
-    "document_number",
-    "phone",
-    "address",
-    "notes",
-]
-REFERRAL_FIELDS = [
-    "received_at",
-    "source",
-    "channel",
-    "referring_organisation",
-    "residence_status",
-    "exploitation_forms",
-    "means_of_control",
-    "recruiter_relation",
-    "detained",
-    "detained_at",
-    "circumstances",
-]
 
 
 class ReferralForm(DkfdsForm):

@@ -38,6 +38,37 @@ def country_choices() -> tuple[tuple[str, str], ...]:
     return _country_choices(translation.get_language() or settings.LANGUAGE_CODE)
 
 
+# What a referral records about the person and the referral: the form and the API take exactly these.
+PERSON_FIELDS = [
+    "given_name",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "gender",
+    "nationalities",
+    "primary_language",
+    "cpr_number",
+    "document_number",
+    "phone",
+    "address",
+    "notes",
+]
+REFERRAL_FIELDS = [
+    "received_at",
+    "source",
+    "channel",
+    "referring_organisation",
+    "residence_status",
+    "exploitation_forms",
+    "means_of_control",
+    "recruiter_relation",
+    "detained",
+    "detained_at",
+    "circumstances",
+]
+
+
 class Person(models.Model):
     """The potential victim. Identifying data lives here, encrypted (privacy.fields), and nowhere else.
 

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from identification.models import Assessment, Period, PeriodExtension
 
 from .codes import ExploitationForm, MeansOfControl, ReferralChannel, ReferralSource, ResidenceStatus
-from .models import Case, CaseEvent, Deadline, Person, Referral
+from .models import PERSON_FIELDS, REFERRAL_FIELDS, Case, CaseEvent, Deadline, Person, Referral
 from .validators import cpr_number_clean
 
 
@@ -17,21 +17,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "given_name",
-            "family_name",
-            "aliases",
-            "date_of_birth",
-            "date_of_birth_estimated",
-            "gender",
-            "nationalities",
-            "primary_language",
-            "cpr_number",
-            "document_number",
-            "phone",
-            "address",
-            "notes",
-        ]
+        fields = PERSON_FIELDS
 
     def validate_date_of_birth(self, value):
         if value and value > timezone.localdate():
@@ -58,19 +44,7 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Referral
-        fields = [
-            "received_at",
-            "source",
-            "channel",
-            "referring_organisation",
-            "residence_status",
-            "exploitation_forms",
-            "means_of_control",
-            "recruiter_relation",
-            "detained",
-            "detained_at",
-            "circumstances",
-        ]
+        fields = REFERRAL_FIELDS
 
     def validate(self, attrs):
         if attrs.get("detained") and not attrs.get("detained_at"):
