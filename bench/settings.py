@@ -17,6 +17,9 @@ ALLOWED_HOSTS = ["testserver"]
 # The production URLs plus the yardstick "minimal page"; the production urlconf is untouched.
 ROOT_URLCONF = "bench.urls"
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
+# Fixed bench-only field keys: the seed encrypts with them, the pages decrypt with them.
+FIELD_ENCRYPTION_KEYS = ["YmVuY2gtb25seS1maWVsZC1rZXktMDAwMDAwMDAwMDA="]
+BLIND_INDEX_KEY = "bench-only-blind-index-key-00000000000000000"
 # Users are logged in with force_login; no password is ever checked.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}

@@ -19,7 +19,8 @@ def test_the_app_role_appends_to_the_access_log_but_cannot_change_it(monkeypatch
     params.setdefault("host", "127.0.0.1")
     table = AuditEvent._meta.db_table
     try:
-        with psycopg.connect(**{k: v for k, v in params.items() if k in ("host", "port", "dbname", "user", "password")}) as app:
+        wanted = ("host", "port", "dbname", "user", "password")
+        with psycopg.connect(**{key: value for key, value in params.items() if key in wanted}) as app:
             assert app.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= 1  # noqa: S608
             for statement in (f"UPDATE {table} SET what = 'x'", f"DELETE FROM {table}", f"TRUNCATE {table}"):  # noqa: S608
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
