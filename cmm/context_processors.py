@@ -18,6 +18,7 @@ MENU = [
 
 # The menu entry a page belongs under, by its URL namespace (a case page sits under "Sager").
 SECTIONS = {"cases": "cases:list", "grants": "cases:list", "audit": "audit:search"}
+MENU_NAMES = frozenset(name for name, _action, _label in MENU)
 
 
 def menu(request):
@@ -27,7 +28,8 @@ def menu(request):
         return {"menu": []}
     match = request.resolver_match
     current = match.view_name if match else ""
-    section = None if current == "cases:home" else SECTIONS.get(current.split(":", 1)[0])
+    # A page with its own menu entry is marked by that entry alone (not also by its namespace's section).
+    section = None if current in MENU_NAMES else SECTIONS.get(current.split(":", 1)[0])
     return {
         "menu": [
             {

@@ -13,7 +13,8 @@ class ShareForm(VersionedForm):
     team = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Team.objects.filter(agency__in=SHAREABLE_AGENCIES).order_by("agency", "name"),
-        empty_label=None,
+        # No organisation is preselected: the person consented to one in particular.
+        empty_label=_("Vælg organisation"),
     )
     scope = forms.ChoiceField(label=_("Formål"), choices=Share.Scope.choices, widget=forms.RadioSelect)
     consent_given_on = forms.DateField(label=_("Samtykke givet"), widget=DateInput)
@@ -26,6 +27,8 @@ class ShareForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent_given_on"].initial = timezone.localdate()
+        # The organisation's name first, and short: "Reden (NGO)", not the agency's long name cut off.
+        self.fields["team"].label_from_instance = lambda team: f"{team.name} ({team.agency})"
 
 
 class HandoverRequestForm(VersionedForm):

@@ -49,10 +49,11 @@ def share_create(
     today = timezone.localdate()
     if consent_given_on > today:
         raise DomainError(_("Samtykket kan ikke være givet i fremtiden."), field="consent_given_on")
-    if expires_on < today:
-        raise DomainError(_("Samtykket er allerede udløbet."), field="expires_on")
+    # Before "already expired": that would also catch every expiry before the consent, and say less.
     if expires_on < consent_given_on:
         raise DomainError(_("Samtykket kan ikke udløbe, før det er givet."), field="expires_on")
+    if expires_on < today:
+        raise DomainError(_("Samtykket er allerede udløbet."), field="expires_on")
     already = _("Sagen er allerede delt med denne organisation.")
     if Share.objects.filter(case=case, team=team, withdrawn_at__isnull=True, expires_on__gte=today).exists():
         raise DomainError(already, field="team")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -88,7 +89,10 @@ def break_the_glass(request):
 def emergency_review(request):
     """The auditor's queue of break-the-glass accesses not yet looked at."""
     if request.method == "POST":
-        emergency = get_object_or_404(EmergencyAccess, pk=request.POST.get("emergency"), reviewed_at__isnull=True)
+        emergency_id = request.POST.get("emergency", "")
+        if not emergency_id.isdigit():  # not a 500 from the integer lookup
+            raise Http404
+        emergency = get_object_or_404(EmergencyAccess, pk=emergency_id, reviewed_at__isnull=True)
         services.emergency_access_review(emergency=emergency, actor=request.user, request=request)
         messages.success(request, _("Markeret som gennemgået."))
         return redirect("grants:emergency_review")

@@ -30,9 +30,9 @@ class Command(BaseCommand):
             cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
             verb = sql.SQL("ALTER") if cursor.fetchone() else sql.SQL("CREATE")
             cursor.execute(
-                sql.SQL("{} ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {}").format(
-                    verb, name, sql.Literal(password)
-                ).as_string(cursor.connection)
+                sql.SQL("{} ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {}")
+                .format(verb, name, sql.Literal(password))
+                .as_string(cursor.connection)
             )
             for statement in (
                 "GRANT USAGE ON SCHEMA public TO {role}",
