@@ -336,6 +336,8 @@ def can(user, action: str, case: Case | None = None) -> bool:
         return False
     if rule.authority == "competent" and user.agency != case.competent_authority:
         return False
+    if action == Action.SHARE and getattr(case, "emergency_access", False):
+        return False  # break-the-glass is for reading: a case outside one's scope is not one's to share
     if action == Action.RECORD_NOTIFICATION:
         return case.exit_reason == Case.ExitReason.NOT_VICTIM
     if action == Action.REQUEST_HANDOVER:

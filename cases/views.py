@@ -19,16 +19,22 @@ PAGE_SIZE = 50
 
 
 def home(request):
-    visible = access.visible_cases(request.user)  # built once for both lists
-    my_cases = queries.my_cases(request.user, visible=visible)
-    deadlines = queries.pending_deadlines(request.user, visible=visible)
-    audit_read(request, action=AuditEvent.Action.LIST, what="home", cases=[*my_cases, *(d.case_id for d in deadlines)])
+    can_list = access.role_may(request.user, access.Action.LIST_CASES)
+    my_cases, deadlines = [], []
+    if can_list:
+        visible = access.visible_cases(request.user)  # built once for both lists
+        my_cases = queries.my_cases(request.user, visible=visible)
+        deadlines = queries.pending_deadlines(request.user, visible=visible)
+        audit_read(
+            request, action=AuditEvent.Action.LIST, what="home", cases=[*my_cases, *(d.case_id for d in deadlines)]
+        )
     return render(
         request,
         "cases/home.html",
         {
             "my_cases": my_cases,
             "deadlines": deadlines,
+            "can_list": can_list,
             "can_register": access.can_register_referral(request.user),
         },
     )
@@ -81,7 +87,8 @@ def case_detail(request, number):
             "means_of_control": labels(MeansOfControl, case.referral.means_of_control),
             "actions": access.allowed_actions(request.user, case),
             "pending_handover": dict(COMPETENT_AUTHORITIES).get(case.pending_handover_to),
-            "shares": queries.case_shares(case),
+            # Which organisations a case is shared with is CMM's to know, not the other organisations'.
+            "shares": queries.case_shares(case) if access.role_may(request.user, access.Action.SHARE) else [],
         },
     )
 
@@ -188,6 +195,9 @@ class CaseActionView(View):
         form.add_error(None, message)
         return self.render(request, case, form, status=409)
 
+    def intro_for(self, case) -> str:
+        return self.intro
+
     def render(self, request, case, form, status=200):
         # The form page shows the case: one read row each time, also when a refused input comes back.
         audit_read(
@@ -204,7 +214,7 @@ class CaseActionView(View):
                 "case": case,
                 "form": form,
                 "title": self.title,
-                "intro": self.intro,
+                "intro": self.intro_for(case),
                 "submit_label": self.submit_label,
             },
             status=status,

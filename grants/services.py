@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases import access
 from cases.access import Action
-from cases.errors import DomainError
+from cases.errors import DomainError, NotAllowed
 from cases.models import Case, CaseEvent, CaseGroupObjectPermission, CaseUserObjectPermission
 from cases.services import case_save_transition, event_record
 
@@ -42,6 +42,8 @@ def share_create(
 ) -> Share:
     """Share the case with an NGO or the IOM on the person's consent, until the consent expires."""
     access.require(actor, Action.SHARE)
+    if EmergencyAccess.objects.filter(case=case, user=actor, expires_at__gt=timezone.now()).exists():
+        raise NotAllowed(_("Nødadgang giver kun adgang til at læse sagen, ikke til at dele den."))
     if case.status not in access.POLICY[Action.SHARE].states:
         raise DomainError(_("En afsluttet sag kan ikke deles."))
     if team.agency not in SHAREABLE_AGENCIES:

@@ -3,6 +3,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,7 +18,7 @@ from cases.views import CaseActionView
 
 from . import services
 from .forms import EmergencyAccessForm, HandoverDecideForm, HandoverRequestForm, ShareForm
-from .models import EmergencyAccess, Share
+from .models import EmergencyAccess, Handover, Share
 
 
 class ShareCreateView(CaseActionView):
@@ -63,6 +65,17 @@ class HandoverDecideView(CaseActionView):
     form_class = HandoverDecideForm
     title = gettext_lazy("Tag stilling til overdragelse")
     submit_label = gettext_lazy("Gem afgørelse")
+
+    def intro_for(self, case) -> str:
+        pending = case.handovers.filter(status=Handover.Status.PENDING).select_related("requested_by").first()
+        if pending is None:
+            return ""
+        return _("%(who)s (%(authority)s) anmodede %(when)s om overdragelse: %(reason)s") % {
+            "who": pending.requested_by,
+            "authority": pending.get_from_authority_display(),
+            "when": date_format(timezone.localtime(pending.requested_at), "j. F Y"),
+            "reason": pending.reason,
+        }
 
     def service(self, **kwargs):
         return services.handover_decide(request=self.request, **kwargs)

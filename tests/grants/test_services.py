@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, Role
 from audit.models import AuditEvent
-from cases import access
+from cases import access, queries
 from cases.codes import ResidenceStatus
 from cases.errors import DomainError, NotAllowed
 from cases.models import Case, CaseEvent, CaseGroupObjectPermission
@@ -233,3 +233,13 @@ def test_the_requesting_agency_cannot_accept_its_own_hand_over(cmm_worker, coord
         decide(case, coordinator, accept=True)
 
     assert Case.objects.get(pk=case.pk).competent_authority == Agency.CMM
+
+
+def test_break_the_glass_reads_but_does_not_share(coordinator, dis_worker, reden):
+    case = make_case(dis_worker)
+    services.emergency_access_open(number=case.number, actor=coordinator, reason="Personen er i akut fare, nu.")
+    case = queries.case_detail(coordinator, case.number)
+
+    assert not access.can(coordinator, access.Action.SHARE, case)
+    with pytest.raises(NotAllowed):
+        share(case, coordinator, reden)

@@ -73,9 +73,11 @@ def test_the_receiving_agency_decides_a_hand_over_through_the_page(client, cmm_w
     case.refresh_from_db()
     login(client, dis_worker)
 
+    page = client.get(f"/sager/{case.number}/overdragelse/afgoer/").content.decode()
     refused = client.post(f"/sager/{case.number}/overdragelse/afgoer/", {"version": case.version, "accept": "no"})
     accepted = client.post(f"/sager/{case.number}/overdragelse/afgoer/", {"version": case.version, "accept": "yes"})
 
+    assert "Afslag på ophold" in page and str(cmm_worker) in page
     assert refused.status_code == 400
     assert accepted.status_code == 302
     assert Case.objects.get(pk=case.pk).competent_authority == Agency.DIS
