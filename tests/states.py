@@ -25,17 +25,17 @@ def identified_case(referrer, assessor, **referral) -> Case:
     return assessed(make_case(referrer, **referral), assessor)
 
 
-def period_case(referrer, assessor, starts_on: dt.date | None = None, **referral) -> Case:
-    case = identified_case(referrer, assessor, **referral)
+def granted(case: Case, actor, starts_on: dt.date | None = None) -> Case:
     return services.period_grant(
-        case=case,
-        actor=assessor,
-        expected_version=case.version,
-        starts_on=starts_on or case.assessment.decided_on,
+        case=case, actor=actor, expected_version=case.version, starts_on=starts_on or case.assessment.decided_on
     )
 
 
-def extended(case: Case, actor, days: int) -> Case:
+def period_case(referrer, assessor, starts_on: dt.date | None = None, **referral) -> Case:
+    return granted(identified_case(referrer, assessor, **referral), assessor, starts_on)
+
+
+def extended(case: Case, actor, days: int = 10) -> Case:
     return services.period_extend(
         case=case,
         actor=actor,

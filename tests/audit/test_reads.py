@@ -9,8 +9,8 @@ from accounts.models import Agency, Role
 from audit.models import AuditEvent
 from cases.codes import ResidenceStatus
 from grants import services as grants
-from identification import services as identification
 from tests.factories import UserFactory, login, make_case
+from tests.states import assessed, granted
 
 from .helpers import last_seq, new_rows
 
@@ -18,23 +18,6 @@ pytestmark = pytest.mark.django_db
 
 NAME = "Zenobia"  # a given name that must never reach the audit log
 FAMILY = "Quarshie-Testesen"
-
-
-def assessed(case, actor, decision="victim"):
-    return identification.assessment_record(
-        case=case,
-        actor=actor,
-        expected_version=case.version,
-        decision=decision,
-        decided_on=timezone.localdate(),
-        reasons="Indikatorer og samtale.",
-    )
-
-
-def granted(case, actor):
-    return identification.period_grant(
-        case=case, actor=actor, expected_version=case.version, starts_on=case.assessment.decided_on
-    )
 
 
 @pytest.fixture

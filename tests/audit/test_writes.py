@@ -14,23 +14,13 @@ from cases.models import Case, CaseEvent, Deadline, Person
 from identification import services as identification
 from identification.models import Assessment
 from tests.factories import login, make_case, person_data, referral_data
+from tests.states import assessed
 
 from .helpers import audit_log_unavailable, last_seq, new_rows
 
 pytestmark = pytest.mark.django_db
 
 LEGAL = {"residence_status": ResidenceStatus.LEGAL_RESIDENCE}
-
-
-def assess(case, actor, decision="victim"):
-    return identification.assessment_record(
-        case=case,
-        actor=actor,
-        expected_version=case.version,
-        decision=decision,
-        decided_on=timezone.localdate(),
-        reasons="Indikatorer og samtale.",
-    )
 
 
 def test_registering_a_referral_writes_one_create_row_with_field_names_only(cmm_worker):
@@ -52,10 +42,12 @@ def test_registering_a_referral_writes_one_create_row_with_field_names_only(cmm_
 @pytest.mark.parametrize(
     ("write", "what", "fields"),
     [
-        pytest.param(lambda case, actor: assess(case, actor), "assessment_record", "assessment.decision", id="assess"),
+        pytest.param(
+            lambda case, actor: assessed(case, actor), "assessment_record", "assessment.decision", id="assess"
+        ),
         pytest.param(
             lambda case, actor: identification.period_grant(
-                case=assess(case, actor), actor=actor, expected_version=case.version, starts_on=timezone.localdate()
+                case=assessed(case, actor), actor=actor, expected_version=case.version, starts_on=timezone.localdate()
             ),
             "period_grant",
             "period.starts_on",
@@ -64,7 +56,10 @@ def test_registering_a_referral_writes_one_create_row_with_field_names_only(cmm_
         pytest.param(
             lambda case, actor: identification.period_extend(
                 case=identification.period_grant(
-                    case=assess(case, actor), actor=actor, expected_version=case.version, starts_on=timezone.localdate()
+                    case=assessed(case, actor),
+                    actor=actor,
+                    expected_version=case.version,
+                    starts_on=timezone.localdate(),
                 ),
                 actor=actor,
                 expected_version=case.version,
@@ -78,7 +73,7 @@ def test_registering_a_referral_writes_one_create_row_with_field_names_only(cmm_
         ),
         pytest.param(
             lambda case, actor: services.notification_record(
-                case=assess(case, actor, "not_victim"),
+                case=assessed(case, actor, "not_victim"),
                 actor=actor,
                 expected_version=case.version,
                 notified_at=timezone.now(),
@@ -183,7 +178,7 @@ class TestWhenTheAuditRowCannotBeWritten:
         since = last_seq()
 
         with audit_log_unavailable(), pytest.raises(AuditUnavailable):
-            assess(case, cmm_worker)
+            assessed(case, cmm_worker)
 
         case.refresh_from_db()
         assert case.status == Case.Status.REFERRED

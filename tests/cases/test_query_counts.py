@@ -21,8 +21,8 @@ from cases.codes import ResidenceStatus
 from cases.models import Case
 from grants import services as grants
 from grants.models import Share
-from identification import services as identification
 from tests.factories import TeamFactory, login, make_case
+from tests.states import assessed, extended, granted
 
 pytestmark = pytest.mark.django_db
 
@@ -45,42 +45,14 @@ def share_with(case, team):
     return Case.objects.get(pk=case.pk)
 
 
-def assess(case, actor, decision="victim"):
-    return identification.assessment_record(
-        case=case,
-        actor=actor,
-        expected_version=case.version,
-        decision=decision,
-        decided_on=timezone.localdate(),
-        reasons="Indikatorer og samtale.",
-    )
-
-
-def grant(case, actor):
-    return identification.period_grant(
-        case=case, actor=actor, expected_version=case.version, starts_on=case.assessment.decided_on
-    )
-
-
-def extend(case, actor, days=10):
-    return identification.period_extend(
-        case=case,
-        actor=actor,
-        expected_version=case.version,
-        days=days,
-        exceptional_circumstances="Indlagt på hospital",
-        cooperates_on_repatriation=True,
-    )
-
-
 def add_cases(*, referrer, colleague, outsider, assessor, rounds):
     """Cases in every state the pages show, some visible to `referrer` and some not."""
     detained_at = timezone.now() - dt.timedelta(hours=80)
     for i in range(rounds):
         make_case(referrer, person={"given_name": f"Ada{i}", "nationalities": ["NG", "RO"]})
         make_case(referrer, detained=True, detained_at=detained_at)  # an overdue identification deadline
-        extend(grant(assess(make_case(referrer), assessor), assessor), assessor)
-        assess(make_case(colleague), assessor, decision="not_victim")  # a notification deadline
+        extended(granted(assessed(make_case(referrer), assessor), assessor), assessor)
+        assessed(make_case(colleague), assessor, decision="not_victim")  # a notification deadline
         make_case(colleague, residence_status=ResidenceStatus.LEGAL_RESIDENCE)
         make_case(outsider)  # another team's: not visible to referrer
         assign_perm("cases.view_case", referrer, make_case(outsider))  # shared with referrer
@@ -149,12 +121,12 @@ def test_case_page_does_not_query_per_deadline_extension_or_event(
     logged_in, people, url, django_assert_max_num_queries
 ):
     assessor = people["assessor"]
-    case = extend(grant(assess(make_case(people["referrer"]), assessor), assessor), assessor)
+    case = extended(granted(assessed(make_case(people["referrer"]), assessor), assessor), assessor)
     with django_assert_max_num_queries(MAX_QUERIES):
         few, _ = count_queries(logged_in, "get", url.format(number=case.number))
 
     for _ in range(4):  # four more extensions: each one a cancelled and a new deadline, and an event
-        case = extend(case, assessor, days=5)
+        case = extended(case, assessor, 5)
     for name in ("Reden", "Kirkens Korshær", "IOM Danmark"):  # and shares with three organisations
         case = share_with(case, TeamFactory(agency=Agency.NGO, name=name))
     add_cases(**people, rounds=3)
