@@ -38,7 +38,7 @@ def _shot_prefix(request) -> str:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (Debian/Ubuntu: apt-get install chromium)")
+        pytest.fail(f"Chromium not found at {CHROMIUM} (Debian/Ubuntu: apt-get install chromium)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
@@ -56,7 +56,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(scope="session")
 def axe_source():
     if not AXE_PATH.exists():
-        pytest.skip(f"axe-core not found at {AXE_PATH} (run bin/setup)")
+        pytest.fail(f"axe-core not found at {AXE_PATH} (run bin/setup)")
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
     return AXE_PATH.read_text(encoding="utf-8")
 
