@@ -303,6 +303,12 @@ def case_for_view(user, number: str, queryset: QuerySet[Case] | None = None) -> 
     try:
         return qs.get(number=number)
     except Case.DoesNotExist:
+        # A look-up outside one's scope is a security event; one for a number that does not exist looks the
+        # same, and is logged the same way, so the log is no existence oracle either.
+        from audit.models import AuditEvent
+        from audit.services import audit_record
+
+        audit_record(actor=user, action=AuditEvent.Action.DENIED, what="case_lookup", detail={"number": number[:20]})
         raise Http404 from None
 
 

@@ -62,6 +62,15 @@ class PolicyMiddleware:
         if route.public or not request.user.is_authenticated:
             return None  # the login requirement is LoginRequiredMiddleware's
         if not access.role_may(request.user, route.action):
+            from audit.models import AuditEvent
+            from audit.services import audit_record
+
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.DENIED,
+                what="route",
+                detail={"route": request.resolver_match.view_name},
+            )
             if route.hidden:
                 raise Http404
             if request.path.startswith("/api/"):

@@ -45,7 +45,8 @@ def test_only_the_auditor_may_open_the_log_everyone_else_gets_404(client, cmm_wo
     post = client.post(url.format(number=case.number), {"user": "cmm.kontakt"})
 
     assert (get.status_code, post.status_code) == (404, 404)
-    assert new_rows(since) == []
+    # Each refusal is logged as such, and nothing of the log was shown.
+    assert [(row.action, row.what) for row in new_rows(since)] == [(AuditEvent.Action.DENIED, "route")] * 2
 
 
 def test_the_menu_links_to_the_log_for_the_auditor_only(client, auditor, cmm_worker):

@@ -200,3 +200,28 @@ def test_a_role_change_takes_effect_at_once(cases, cmm_worker):
     cmm_worker.save()
 
     assert visible(type(cmm_worker).objects.get(pk=cmm_worker.pk)) == set()
+
+
+def test_a_look_up_outside_scope_is_logged_like_one_for_a_missing_case(cases, cmm_worker):
+    from audit.models import AuditEvent
+
+    for number in (cases["other_team_cmm"].number, "CMM-1999-0001"):
+        with pytest.raises(Http404):
+            access.case_for_view(cmm_worker, number)
+
+    denied = AuditEvent.objects.filter(actor=cmm_worker, action=AuditEvent.Action.DENIED, what="case_lookup")
+    assert [event.detail["number"] for event in denied.order_by("id")] == [
+        cases["other_team_cmm"].number,
+        "CMM-1999-0001",
+    ]
+    assert all(event.case_ids == [] for event in denied)
+
+
+def test_a_route_refused_to_the_role_is_logged(client, police):
+    from audit.models import AuditEvent
+    from tests.factories import login
+
+    login(client, police)
+
+    assert client.get("/sager/").status_code == 403
+    assert AuditEvent.objects.filter(actor=police, action=AuditEvent.Action.DENIED, what="route").exists()
