@@ -475,3 +475,20 @@ def test_recording_the_notification_meets_its_deadline(client, cmm_worker, dis_w
 
     deadline = Deadline.objects.get(case=case, kind=DeadlineKind.NOT_VICTIM_NOTIFICATION)
     assert deadline.status == Deadline.Status.MET
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        (Role.POLICE_LIAISON, "/mine-henvisninger/", "Mine sager"),
+        (Role.DP_AUDITOR, "/revision/", "Mine sager"),
+        (Role.IMG_MEMBER, "ikke adgang til sagerne", "Mine sager"),
+        (Role.CMM_CONTACT_PERSON, "Mine sager", "ikke adgang til sagerne"),
+    ],
+)
+def test_the_start_page_offers_each_role_what_the_policy_gives_it(client, role, shown, hidden):
+    from tests.factories import login
+
+    page = login(client, UserFactory(role=role)).get("/").content.decode()
+
+    assert shown in page and hidden not in page
