@@ -369,7 +369,7 @@ def allowed_actions(user, case: Case) -> set[str]:
     return {action for action in CASE_PAGE_ACTIONS if can(user, action, case)}
 
 
-def require(user, action: str, case: Case | None = None) -> None:
+def require(user, action: str) -> None:
     """Raise NotAllowed unless the role may take the action; state rules are the services' to explain."""
     if not role_may(user, action):
         raise NotAllowed(_("Din rolle giver ikke adgang til denne handling."))

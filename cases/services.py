@@ -156,7 +156,7 @@ def case_save_transition(*, case: Case, expected_version: int, **changes) -> Cas
 @transaction.atomic
 def notification_record(*, case: Case, actor, expected_version: int, notified_at: dt.datetime) -> Case:
     """Record that police and DIS were told of a "not a victim" decision."""
-    access.require(actor, access.Action.RECORD_NOTIFICATION, case)
+    access.require(actor, access.Action.RECORD_NOTIFICATION)
     case_check_state(case=case, action=access.Action.RECORD_NOTIFICATION, expected_version=expected_version)
     if case.exit_reason != Case.ExitReason.NOT_VICTIM:
         raise DomainError(_("Der er ingen afgørelse om “ikke offer” at underrette om."))

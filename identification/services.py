@@ -56,7 +56,7 @@ def assessment_record(
     indicators: list[str] | None = None,
 ) -> Case:
     """Record the identification decision of the competent authority."""
-    access.require(actor, access.Action.ASSESS, case)
+    access.require(actor, access.Action.ASSESS)
     case_check_state(case=case, action=access.Action.ASSESS, expected_version=expected_version)
     _refuse_wrong_authority(actor=actor, case=case)
     today = timezone.localdate()
@@ -119,7 +119,7 @@ def period_kind_for(case: Case) -> str:
 @transaction.atomic
 def period_grant(*, case: Case, actor, expected_version: int, starts_on: dt.date) -> Case:
     """Grant the 30-day reflection or recovery period, from the decision or a later grant date."""
-    access.require(actor, access.Action.GRANT_PERIOD, case)
+    access.require(actor, access.Action.GRANT_PERIOD)
     case_check_state(case=case, action=access.Action.GRANT_PERIOD, expected_version=expected_version)
     _refuse_wrong_authority(actor=actor, case=case)
     if starts_on < case.assessment.decided_on:
@@ -165,7 +165,7 @@ def period_extend(
     cooperates_on_repatriation: bool,
 ) -> Case:
     """Extend the period: both conditions recorded, and never past 120 days in total."""
-    access.require(actor, access.Action.EXTEND_PERIOD, case)
+    access.require(actor, access.Action.EXTEND_PERIOD)
     case_check_state(case=case, action=access.Action.EXTEND_PERIOD, expected_version=expected_version)
     _refuse_wrong_authority(actor=actor, case=case)
     period = Period.objects.select_for_update().get(case=case)
