@@ -40,6 +40,18 @@ def _audit_security(*, actor, what: str, request=None, detail: dict | None = Non
     )
 
 
+def _audit_admin(*, actor, what: str, user, request=None, **detail) -> None:
+    """An administrator's action on a user's account, naming the user (never a secret)."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ADMIN,
+        what=what,
+        purpose=AuditEvent.Purpose.ADMINISTRATION,
+        detail={"user": user.username, **detail},
+        request=request,
+    )
+
+
 def otp_is_enrolled(user) -> bool:
     """Has the user confirmed an authenticator app? (Recovery codes alone do not count.)"""
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
@@ -150,13 +162,8 @@ def user_otp_reset(*, user, actor, request=None) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     sessions = user_sessions_end(user)
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.ADMIN,
-        what="otp_reset",
-        purpose=AuditEvent.Purpose.ADMINISTRATION,
-        detail={"user": user.username, "had_device": had_device, "sessions_ended": sessions},
-        request=request,
+    _audit_admin(
+        actor=actor, what="otp_reset", user=user, request=request, had_device=had_device, sessions_ended=sessions
     )
 
 
@@ -164,14 +171,7 @@ def user_otp_reset(*, user, actor, request=None) -> None:
 def user_logout_everywhere(*, user, actor, request=None) -> int:
     """End all the user's sessions now (a lost laptop, a suspicion): they must log in again with both factors."""
     sessions = user_sessions_end(user)
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.ADMIN,
-        what="sessions_ended",
-        purpose=AuditEvent.Purpose.ADMINISTRATION,
-        detail={"user": user.username, "sessions_ended": sessions},
-        request=request,
-    )
+    _audit_admin(actor=actor, what="sessions_ended", user=user, request=request, sessions_ended=sessions)
     return sessions
 
 
@@ -179,14 +179,7 @@ def user_logout_everywhere(*, user, actor, request=None) -> int:
 def user_login_unlock(*, user, actor, request=None) -> int:
     """Lift a login lockout on the user's name (django-axes keeps the failed attempts in PostgreSQL)."""
     removed = axes_reset(username=user.username)
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.ADMIN,
-        what="login_unlocked",
-        purpose=AuditEvent.Purpose.ADMINISTRATION,
-        detail={"user": user.username, "attempts_removed": removed},
-        request=request,
-    )
+    _audit_admin(actor=actor, what="login_unlocked", user=user, request=request, attempts_removed=removed)
     return removed
 
 
