@@ -50,7 +50,11 @@ def period_last_day(starts_on: dt.date, days: int) -> dt.date:
     return starts_on + dt.timedelta(days=days - 1)
 
 
+def end_of_day(day: dt.date) -> dt.datetime:
+    """Midnight in Copenhagen after `day`, in UTC: something that lasts "until and including" that day."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=COPENHAGEN).astimezone(dt.UTC)
+
+
 def period_end_due(starts_on: dt.date, days: int) -> dt.datetime:
     """Midnight in Copenhagen after the period's last day, as an aware datetime."""
-    day_after = starts_on + dt.timedelta(days=days)
-    return dt.datetime.combine(day_after, dt.time(0), tzinfo=COPENHAGEN).astimezone(dt.UTC)
+    return end_of_day(period_last_day(starts_on, days))

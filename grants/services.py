@@ -12,6 +12,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases import access
 from cases.access import Action
+from cases.deadlines import end_of_day
 from cases.errors import DomainError, NotAllowed
 from cases.models import Case, CaseEvent, CaseGroupObjectPermission, CaseUserObjectPermission
 from cases.services import case_save_transition, event_record
@@ -19,13 +20,6 @@ from cases.services import case_save_transition, event_record
 from .models import EmergencyAccess, Handover, Share
 
 SHAREABLE_AGENCIES = (Agency.NGO, Agency.IOM)
-
-
-def _end_of(day: dt.date) -> dt.datetime:
-    """Midnight in Copenhagen after `day`: consent given until a date lasts all of that day."""
-    from cases.deadlines import COPENHAGEN
-
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=COPENHAGEN).astimezone(dt.UTC)
 
 
 @transaction.atomic
@@ -68,7 +62,7 @@ def share_create(
                 group=team.group,
                 permission_id=access.view_permission_id(),
                 content_object=case,
-                expires_at=_end_of(expires_on),
+                expires_at=end_of_day(expires_on),
             )
     except IntegrityError:  # another share for the organisation was saved at the same moment
         raise DomainError(already, field="team") from None
