@@ -253,7 +253,7 @@ def build(rng, teams, contact, dis, now):
     from cases.services import competent_authority
     from identification.models import Assessment, Indicator, Period
 
-    legal = {kind: str(LEGAL_SOURCES[kind]) for kind in DeadlineKind}
+    legal = {kind: LEGAL_SOURCES[kind].value for kind in DeadlineKind}
     start = dt.datetime(2018, 1, 1, tzinfo=dt.UTC)
     span = (now - dt.timedelta(hours=2) - start).total_seconds()
     received = sorted(start + dt.timedelta(seconds=rng.random() * span) for _ in range(CASES))
@@ -412,6 +412,7 @@ def build(rng, teams, contact, dis, now):
                     case_id,
                     Assessment.Decision.VICTIM if victim else Assessment.Decision.NOT_VICTIM,
                     decided_on,
+                    decided,
                     authority,
                     decided_on if rng.random() < 0.6 else None,
                     rng.choice(LANGUAGES),
@@ -767,6 +768,7 @@ def seed() -> None:
                 "case",
                 "decision",
                 "decided_on",
+                "decided_at",
                 "assessing_authority",
                 "interview_on",
                 "interpreter_language",

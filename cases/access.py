@@ -162,6 +162,11 @@ class Route:
     note: str = field(default="", compare=False)
     # Refused with 404, not 403: other roles are not to learn that the page exists (the audit log).
     hidden: bool = False
+    # Another action for another HTTP method on the same URL (the API's list answers GET, its create POST).
+    methods: tuple[tuple[str, str], ...] = ()
+
+    def action_for(self, method: str) -> str:
+        return dict(self.methods).get(method.upper(), self.action)
 
 
 PUBLIC = Route(public=True)
@@ -190,7 +195,7 @@ ROUTES: dict[str, Route] = {
     "grants:emergency_review": Route(Action.AUDIT_LOG),
     "audit:search": Route(Action.AUDIT_LOG, hidden=True),
     "audit:person_report": Route(Action.AUDIT_LOG, hidden=True),
-    "case-list": Route(Action.LIST_CASES),
+    "case-list": Route(Action.LIST_CASES, methods=(("POST", Action.REGISTER_REFERRAL),)),
     "case-search": Route(Action.LIST_CASES),
     "case-detail": Route(Action.VIEW),
     "case-events": Route(Action.VIEW),

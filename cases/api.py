@@ -201,6 +201,11 @@ class AssessmentApi(CaseTransitionApi):
     class InputSerializer(CaseTransitionApi.InputSerializer):
         decision = serializers.ChoiceField(choices=Assessment.Decision.choices)
         decided_on = serializers.DateField()
+        decided_time = serializers.TimeField(
+            required=False,
+            allow_null=True,
+            help_text=_("Klokkeslæt (København). Uden: nu, hvis afgørelsen er fra i dag, ellers slutningen af dagen."),
+        )
         reasons = serializers.CharField()
         interview_on = serializers.DateField(required=False, allow_null=True)
         interpreter_language = serializers.CharField(required=False, allow_blank=True, max_length=100)

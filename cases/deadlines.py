@@ -24,13 +24,35 @@ class DeadlineKind(models.TextChoices):
     PERIOD_END = "period_end", _("Refleksions-/restitutionsperioden udløber")
 
 
+class LegalSource(models.TextChoices):
+    """Where a deadline comes from. Stored as a code and translated when shown, never as text."""
+
+    ACTION_PLAN_72H = "action_plan_72h", _("Handlingsplan 2019-2021: identifikation normalt inden for 72 timer")
+    ACTION_PLAN_NOTIFY = (
+        "action_plan_notify",
+        _("Handlingsplan 2019-2021: politi og Udlændingestyrelsen underrettes straks (CMM-regel: 24 timer)"),
+    )
+    ALIENS_ACT_33_14 = "aliens_act_33_14", _("Udlændingelovens § 33, stk. 14 (udvidet udrejsefrist); højst 120 dage")
+    # A legal resident has no departure deadline: the recovery period is the action plan's offer.
+    ACTION_PLAN_RECOVERY = (
+        "action_plan_recovery",
+        _(
+            "Handlingsplan 2019-2021: restitutionsperiode for personer med lovligt ophold (CMM-regel: 30 dage, "
+            "højst 120)"
+        ),
+    )
+
+
+# The source of each kind; a period's end depends on the period's kind (period_legal_source).
 LEGAL_SOURCES = {
-    DeadlineKind.IDENTIFICATION: _("Handlingsplan 2019-2021: identifikation normalt inden for 72 timer"),
-    DeadlineKind.NOT_VICTIM_NOTIFICATION: _(
-        "Handlingsplan 2019-2021: politi og Udlændingestyrelsen underrettes straks (CMM-regel: 24 timer)"
-    ),
-    DeadlineKind.PERIOD_END: _("Udlændingelovens § 33, stk. 14 (udvidet udrejsefrist); højst 120 dage"),
+    DeadlineKind.IDENTIFICATION: LegalSource.ACTION_PLAN_72H,
+    DeadlineKind.NOT_VICTIM_NOTIFICATION: LegalSource.ACTION_PLAN_NOTIFY,
+    DeadlineKind.PERIOD_END: LegalSource.ALIENS_ACT_33_14,
 }
+
+
+def period_legal_source(*, legal_residence: bool) -> str:
+    return LegalSource.ACTION_PLAN_RECOVERY if legal_residence else LegalSource.ALIENS_ACT_33_14
 
 
 def _after_real_hours(moment: dt.datetime, hours: int) -> dt.datetime:

@@ -25,7 +25,7 @@ from .codes import (
     ReferralSource,
     ResidenceStatus,
 )
-from .deadlines import LEGAL_SOURCES, DeadlineKind
+from .deadlines import LEGAL_SOURCES, DeadlineKind, LegalSource
 
 
 @functools.cache
@@ -268,7 +268,7 @@ class Deadline(models.Model):
     kind = models.CharField(_("frist"), max_length=32, choices=DeadlineKind.choices)
     due_at = models.DateTimeField(_("senest"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    legal_source = models.CharField(_("hjemmel"), max_length=200)
+    legal_source = models.CharField(_("hjemmel"), max_length=32, choices=LegalSource.choices)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -297,15 +297,23 @@ class Deadline(models.Model):
 
     get_kind_display = choice_display("kind", DeadlineKind.choices)
     get_status_display = choice_display("status", Status.choices)
+    get_legal_source_display = choice_display("legal_source", LegalSource.choices)
 
     def save(self, *args, **kwargs):
         if not self.legal_source:
-            self.legal_source = str(LEGAL_SOURCES[DeadlineKind(self.kind)])
+            self.legal_source = LEGAL_SOURCES[DeadlineKind(self.kind)]
         super().save(*args, **kwargs)
 
     @property
     def is_overdue(self) -> bool:
+        """Still to act on and past due: a deadline met late is closed, not overdue."""
+        if self.closed_at is not None:
+            return False
         return self.status == self.Status.MISSED or (self.status == self.Status.OPEN and self.due_at < timezone.now())
+
+    @property
+    def met_late(self) -> bool:
+        return self.status == self.Status.MISSED and self.closed_at is not None
 
 
 class CaseEvent(models.Model):

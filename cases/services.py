@@ -4,7 +4,8 @@ import datetime as dt
 import re
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case as SqlCase
+from django.db.models import F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,14 +118,32 @@ def event_record(*, case: Case, actor, event_type: str, data: dict | None = None
     return CaseEvent.objects.create(case=case, actor=actor, event_type=event_type, data=data or {}, reason=reason)
 
 
-def deadline_open(*, case: Case, kind: str, due_at: dt.datetime) -> Deadline:
-    return Deadline.objects.create(case=case, kind=kind, due_at=due_at)
+def deadline_open(*, case: Case, kind: str, due_at: dt.datetime, legal_source: str = "") -> Deadline:
+    return Deadline.objects.create(case=case, kind=kind, due_at=due_at, legal_source=legal_source)
 
 
-def deadline_close(*, case: Case, kind: str, status: str) -> int:
-    """Close the open deadline of this kind, if any; a missed deadline stays missed."""
+def _pending_deadlines(case: Case, kind: str):
+    return Deadline.objects.filter(
+        case=case, kind=kind, status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED], closed_at__isnull=True
+    )
+
+
+def deadline_meet(*, case: Case, kind: str, at: dt.datetime) -> int:
+    """Close the pending deadline of this kind as met at `at`: met if in time, missed if late.
+
+    The time the thing was done decides, not whether the periodic scan has marked the deadline missed yet:
+    a decision after the due time is late even if it is recorded before the scan runs.
+    """
+    return _pending_deadlines(case, kind).update(
+        status=SqlCase(When(due_at__gte=at, then=Value(Deadline.Status.MET)), default=Value(Deadline.Status.MISSED)),
+        closed_at=at,
+    )
+
+
+def deadline_cancel(*, case: Case, kind: str) -> int:
+    """Close the open deadline of this kind as no longer applying (a period replaced by its extension)."""
     return Deadline.objects.filter(case=case, kind=kind, status=Deadline.Status.OPEN).update(
-        status=status, closed_at=timezone.now()
+        status=Deadline.Status.CANCELLED, closed_at=timezone.now()
     )
 
 
@@ -169,18 +188,10 @@ def notification_record(*, case: Case, actor, expected_version: int, notified_at
         raise DomainError(_("Underretningen kan ikke ligge i fremtiden."), field="notified_at")
     if timezone.localdate(notified_at) < case.assessment.decided_on:
         raise DomainError(_("Underretningen kan ikke ligge før afgørelsesdatoen."), field="notified_at")
-    pending = Deadline.objects.filter(
-        case=case,
-        kind=DeadlineKind.NOT_VICTIM_NOTIFICATION,
-        status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED],
-        closed_at__isnull=True,
-    )
-    if not pending.exists():
+    if not _pending_deadlines(case, DeadlineKind.NOT_VICTIM_NOTIFICATION).exists():
         raise DomainError(_("Underretningen er allerede registreret."))
     case_save_transition(case=case, expected_version=expected_version)
-    # A late notification closes the deadline but leaves it recorded as missed.
-    pending.filter(status=Deadline.Status.OPEN).update(status=Deadline.Status.MET, closed_at=notified_at)
-    pending.update(closed_at=notified_at)
+    deadline_meet(case=case, kind=DeadlineKind.NOT_VICTIM_NOTIFICATION, at=notified_at)
     event_record(
         case=case,
         actor=actor,

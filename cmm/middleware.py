@@ -61,7 +61,7 @@ class PolicyMiddleware:
             raise Http404
         if route.public or not request.user.is_authenticated:
             return None  # the login requirement is LoginRequiredMiddleware's
-        if not access.role_may(request.user, route.action):
+        if not access.role_may(request.user, route.action_for(request.method)):
             from audit.models import AuditEvent
             from audit.services import audit_record
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cmm.forms import DateInput, VersionedForm
+from cmm.forms import DateInput, TimeInput, VersionedForm
 
 from .models import Assessment, Indicator
 
@@ -9,6 +9,11 @@ from .models import Assessment, Indicator
 class AssessmentForm(VersionedForm):
     decision = forms.ChoiceField(label=_("Afgørelse"), choices=Assessment.Decision.choices, widget=forms.RadioSelect)
     decided_on = forms.DateField(label=_("Afgørelsesdato"), widget=DateInput)
+    decided_time = forms.TimeField(
+        label=_("Klokkeslæt for afgørelsen"),
+        widget=TimeInput,
+        help_text=_("Fristen på 72 timer og underretningsfristen regnes fra afgørelsens tidspunkt."),
+    )
     interview_on = forms.DateField(label=_("Samtaledato"), required=False, widget=DateInput)
     interpreter_language = forms.CharField(label=_("Tolkesprog"), max_length=100, required=False)
     indicators = forms.MultipleChoiceField(

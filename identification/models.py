@@ -33,6 +33,9 @@ class Assessment(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment", primary_key=True)
     decision = models.CharField(_("afgørelse"), max_length=16, choices=Decision.choices)
     decided_on = models.DateField(_("afgørelsesdato"))
+    # The moment of the decision: the 72-hour identification is judged by it, and the notification of
+    # police and DIS after "not a victim" runs from it (not from when it was typed in).
+    decided_at = models.DateTimeField(_("afgjort"))
     assessing_authority = models.CharField(
         _("vurderende myndighed"),
         max_length=8,

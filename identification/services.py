@@ -4,42 +4,72 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Agency
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases import access
 from cases.codes import ResidenceStatus
 from cases.deadlines import (
+    COPENHAGEN,
     PERIOD_DEFAULT_DAYS,
     PERIOD_MAX_DAYS,
     DeadlineKind,
+    end_of_day,
     notification_due,
     period_end_due,
+    period_legal_source,
 )
 from cases.errors import DomainError
-from cases.models import Case, CaseEvent, Deadline
-from cases.services import case_check_state, case_save_transition, deadline_close, deadline_open, event_record
+from cases.models import Case, CaseEvent
+from cases.services import (
+    case_check_state,
+    case_save_transition,
+    competent_authority,
+    deadline_cancel,
+    deadline_meet,
+    deadline_open,
+    event_record,
+)
 
 from .models import Assessment, Period, PeriodExtension
 
 
-def _refuse_wrong_authority(*, actor, case: Case) -> None:
+def _refuse_wrong_authority(*, actor, case: Case, action: str) -> None:
+    """Only the case's competent authority acts on it; the refusal names that authority and the action.
+
+    The authority is the case's own (it follows hand-overs), not the one the residence status would give;
+    the residence status is named as the reason only where it is the reason.
+    """
     if actor.agency == case.competent_authority:
         return
-    residence = ResidenceStatus(case.referral.residence_status)
-    if actor.agency == Agency.DIS:
+    values = {
+        "authority": case.get_competent_authority_display(),
+        "action": str(access.POLICY[action].description).lower(),
+        "residence": ResidenceStatus(case.referral.residence_status).label,
+    }
+    if competent_authority(case.referral.residence_status) == case.competent_authority:
         message = _(
-            "Udlændingestyrelsen kan ikke vurdere denne person: opholdsgrundlaget er “%(residence)s”, "
-            "så det er Center mod Menneskehandel, der er kompetent myndighed."
+            "Opholdsgrundlaget er “%(residence)s”, så %(authority)s er kompetent myndighed i sagen, og kun "
+            "%(authority)s kan: %(action)s."
         )
     else:
-        message = _(
-            "Center mod Menneskehandel kan ikke vurdere denne person: opholdsgrundlaget er “%(residence)s”, "
-            "så det er Udlændingestyrelsen, der er kompetent myndighed."
-        )
-    raise DomainError(message % {"residence": residence.label})
+        message = _("%(authority)s er kompetent myndighed i sagen, så kun %(authority)s kan: %(action)s.")
+    raise DomainError(message % values)
+
+
+def decision_moment(decided_on: dt.date, decided_time: dt.time | None) -> dt.datetime:
+    """When a decision was made, in Copenhagen time.
+
+    Without a time, a decision today is taken as made now, and one on an earlier day at the end of that
+    day: a deadline that ran out during it is then not recorded as met unless the time says so.
+    """
+    if decided_time is not None:
+        return dt.datetime.combine(decided_on, decided_time, tzinfo=COPENHAGEN)
+    if decided_on == timezone.localdate():
+        return timezone.now()
+    return end_of_day(decided_on) - dt.timedelta(seconds=1)
 
 
 @transaction.atomic
@@ -54,11 +84,12 @@ def assessment_record(
     interview_on: dt.date | None = None,
     interpreter_language: str = "",
     indicators: list[str] | None = None,
+    decided_time: dt.time | None = None,
 ) -> Case:
-    """Record the identification decision of the competent authority."""
+    """Record the identification decision of the competent authority, made on `decided_on` (at `decided_time`)."""
     access.require(actor, access.Action.ASSESS)
     case_check_state(case=case, action=access.Action.ASSESS, expected_version=expected_version)
-    _refuse_wrong_authority(actor=actor, case=case)
+    _refuse_wrong_authority(actor=actor, case=case, action=access.Action.ASSESS)
     today = timezone.localdate()
     if decided_on > today:
         raise DomainError(_("Afgørelsesdatoen kan ikke ligge i fremtiden."), field="decided_on")
@@ -66,6 +97,12 @@ def assessment_record(
         raise DomainError(_("Samtalen kan ikke ligge efter afgørelsen."), field="interview_on")
     if decided_on < timezone.localdate(case.referral.received_at):
         raise DomainError(_("Afgørelsen kan ikke ligge før henvisningen blev modtaget."), field="decided_on")
+    decided_at = decision_moment(decided_on, decided_time)
+    if decided_at > timezone.now() + dt.timedelta(minutes=5):
+        raise DomainError(_("Afgørelsen kan ikke ligge i fremtiden."), field="decided_time")
+    # Times are typed to the minute: a decision in the minute the referral arrived is not before it.
+    if decided_at < case.referral.received_at.replace(second=0, microsecond=0):
+        raise DomainError(_("Afgørelsen kan ikke ligge før henvisningen blev modtaget."), field="decided_time")
 
     victim = decision == Assessment.Decision.VICTIM
     if victim:
@@ -82,6 +119,7 @@ def assessment_record(
         case=case,
         decision=decision,
         decided_on=decided_on,
+        decided_at=decided_at,
         assessing_authority=actor.agency,
         interview_on=interview_on,
         interpreter_language=interpreter_language,
@@ -89,18 +127,26 @@ def assessment_record(
         reasons=reasons,
         decided_by=actor,
     )
-    deadline_close(case=case, kind=DeadlineKind.IDENTIFICATION, status=Deadline.Status.MET)
+    deadline_meet(case=case, kind=DeadlineKind.IDENTIFICATION, at=decided_at)
     if not victim:
-        deadline_open(case=case, kind=DeadlineKind.NOT_VICTIM_NOTIFICATION, due_at=notification_due(timezone.now()))
+        deadline_open(case=case, kind=DeadlineKind.NOT_VICTIM_NOTIFICATION, due_at=notification_due(decided_at))
     event_record(
         case=case,
         actor=actor,
         event_type=CaseEvent.Type.ASSESSMENT_RECORDED,
-        data={"decision": decision, "decided_on": decided_on, "authority": actor.agency},
+        data={"decision": decision, "decided_on": decided_on, "decided_at": decided_at, "authority": actor.agency},
         reason=reasons,
     )
     case_fields = ["case.status"] if victim else ["case.closed_at", "case.exit_reason", "case.status"]
-    assessment_fields = ["decided_on", "decision", "indicators", "interpreter_language", "interview_on", "reasons"]
+    assessment_fields = [
+        "decided_at",
+        "decided_on",
+        "decision",
+        "indicators",
+        "interpreter_language",
+        "interview_on",
+        "reasons",
+    ]
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
@@ -121,7 +167,7 @@ def period_grant(*, case: Case, actor, expected_version: int, starts_on: dt.date
     """Grant the 30-day reflection or recovery period, from the decision or a later grant date."""
     access.require(actor, access.Action.GRANT_PERIOD)
     case_check_state(case=case, action=access.Action.GRANT_PERIOD, expected_version=expected_version)
-    _refuse_wrong_authority(actor=actor, case=case)
+    _refuse_wrong_authority(actor=actor, case=case, action=access.Action.GRANT_PERIOD)
     if starts_on < case.assessment.decided_on:
         raise DomainError(_("Perioden kan ikke begynde før afgørelsen."), field="starts_on")
     case_save_transition(case=case, expected_version=expected_version, status=Case.Status.PERIOD)
@@ -132,7 +178,12 @@ def period_grant(*, case: Case, actor, expected_version: int, starts_on: dt.date
         days_total=PERIOD_DEFAULT_DAYS,
         granted_by=actor,
     )
-    deadline_open(case=case, kind=DeadlineKind.PERIOD_END, due_at=period_end_due(starts_on, period.days_total))
+    deadline_open(
+        case=case,
+        kind=DeadlineKind.PERIOD_END,
+        due_at=period_end_due(starts_on, period.days_total),
+        legal_source=period_legal_source(legal_residence=period.kind == Period.Kind.RECOVERY),
+    )
     event_record(
         case=case,
         actor=actor,
@@ -167,8 +218,18 @@ def period_extend(
     """Extend the period: both conditions recorded, and never past 120 days in total."""
     access.require(actor, access.Action.EXTEND_PERIOD)
     case_check_state(case=case, action=access.Action.EXTEND_PERIOD, expected_version=expected_version)
-    _refuse_wrong_authority(actor=actor, case=case)
+    _refuse_wrong_authority(actor=actor, case=case, action=access.Action.EXTEND_PERIOD)
     period = Period.objects.select_for_update().get(case=case)
+    if timezone.localdate() > period.last_day:
+        # Our rule: an extension is decided while the period runs; afterwards it would open a deadline
+        # that has already passed.
+        raise DomainError(
+            _(
+                "Perioden udløb %(last_day)s og kan ikke længere forlænges. Forlængelsen skal besluttes senest på "
+                "periodens sidste dag."
+            )
+            % {"last_day": date_format(period.last_day, "j. F Y")}
+        )
     if days < 1:
         raise DomainError(_("En forlængelse skal være på mindst én dag."), field="days")
     if not exceptional_circumstances.strip():
@@ -204,8 +265,13 @@ def period_extend(
     )
     period.days_total += days
     period.save(update_fields=["days_total"])
-    deadline_close(case=case, kind=DeadlineKind.PERIOD_END, status=Deadline.Status.CANCELLED)
-    deadline_open(case=case, kind=DeadlineKind.PERIOD_END, due_at=period_end_due(period.starts_on, period.days_total))
+    deadline_cancel(case=case, kind=DeadlineKind.PERIOD_END)
+    deadline_open(
+        case=case,
+        kind=DeadlineKind.PERIOD_END,
+        due_at=period_end_due(period.starts_on, period.days_total),
+        legal_source=period_legal_source(legal_residence=period.kind == Period.Kind.RECOVERY),
+    )
     event_record(
         case=case,
         actor=actor,

@@ -19,7 +19,8 @@ class AssessmentRecordView(CaseActionView):
     submit_label = _("Registrér vurdering")
 
     def initial(self, case):
-        return {"decided_on": timezone.localdate()}
+        now = timezone.localtime()
+        return {"decided_on": now.date(), "decided_time": now.time().replace(second=0, microsecond=0)}
 
     def service(self, **kwargs):
         return services.assessment_record(**kwargs)

@@ -79,6 +79,7 @@ def valid_input(transition: str, case: Case) -> dict:
         data = {
             "decision": "victim",
             "decided_on": timezone.localdate().isoformat(),
+            "decided_time": timezone.localtime().strftime("%H:%M"),
             "reasons": "Troværdig forklaring og flere indikatorer.",
             "interview_on": timezone.localdate().isoformat(),
             "interpreter_language": "Engelsk",

@@ -308,8 +308,20 @@ def test_dis_registering_a_legal_resident_gets_201_for_the_case_cmm_now_handles(
     assert client.get(case_url(body["number"])).status_code == 404
 
 
-def test_police_may_not_register_a_referral(client, police):
+def test_police_register_a_referral_through_the_api_as_through_the_form(client, police):
     response = post_json(as_user(client, police), "/api/v1/cases/", referral_input())
+
+    assert response.status_code == 201, response.content
+    case = Case.objects.get()
+    assert case.referral.registered_by == police
+    # Registering is not reading: the case itself stays closed to them.
+    assert client.get(case_url(case.number)).status_code == 403
+    assert [row["number"] for row in client.get("/api/v1/referrals/mine/").json()] == [case.number]
+
+
+def test_a_role_that_registers_no_referrals_is_refused_by_the_api(client, db):
+    img = UserFactory(username="img", agency=Agency.IMG, role=Role.IMG_MEMBER)
+    response = post_json(as_user(client, img), "/api/v1/cases/", referral_input())
 
     assert response.status_code == 403
     assert response.json()["errors"][0]["code"] == "permission_denied"

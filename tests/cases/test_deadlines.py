@@ -8,7 +8,7 @@ from cases.deadlines import COPENHAGEN, DeadlineKind, period_end_due
 from cases.errors import DomainError
 from cases.models import Case, CaseEvent, Deadline
 from tests.factories import make_case
-from tests.states import not_victim_case
+from tests.states import assessed, not_victim_case
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +97,13 @@ def test_notification_in_time_meets_the_open_deadline(cmm_worker, dis_worker):
 
 
 def test_late_notification_closes_the_missed_deadline_but_leaves_it_missed(cmm_worker, dis_worker):
-    case = not_victim_case(cmm_worker, dis_worker)
-    services.deadlines_mark_missed(now=timezone.now() + dt.timedelta(hours=25))
+    case = assessed(
+        make_case(cmm_worker, received_at=timezone.now() - dt.timedelta(days=5)),
+        dis_worker,
+        decision="not_victim",
+        decided_on=timezone.localdate() - dt.timedelta(days=2),
+    )
+    services.deadlines_mark_missed()
     notified_at = timezone.now()
 
     record_notification(case, dis_worker, notified_at)

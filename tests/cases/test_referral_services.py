@@ -28,7 +28,7 @@ def test_detention_opens_a_72_hour_deadline_in_real_hours_across_the_spring_dst_
     assert deadline.due_at.astimezone(COPENHAGEN) == copenhagen(2026, 3, 31, 13, 0)
     assert deadline.due_at - detained_at == dt.timedelta(hours=72)
     assert deadline.due_at == dt.datetime(2026, 3, 31, 11, 0, tzinfo=dt.UTC)
-    assert "72 timer" in deadline.legal_source
+    assert "72 timer" in deadline.get_legal_source_display()
 
 
 def test_referral_without_detention_opens_no_deadline(cmm_worker):

@@ -93,7 +93,7 @@ def test_cmm_assessing_a_case_dis_is_competent_for_is_refused_with_the_reason(cl
     response = send(client, coordinator, "assessment", case)
 
     error = refused_on(response, "non_field_errors")
-    assert "Udlændingestyrelsen, der er kompetent myndighed" in error["detail"]
+    assert "så Udlændingestyrelsen er kompetent myndighed" in error["detail"]
     assert snapshot(case) == before
 
 

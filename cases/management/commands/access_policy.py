@@ -62,6 +62,7 @@ def policy_table() -> str:
             "|---|---|",
             *[
                 f"| `{name}` | {'offentlig' if route.public else f'`{route.action}`'}"
+                f"{''.join(f', {method}: `{action}`' for method, action in route.methods)}"
                 f"{' (for andre roller: 404)' if route.hidden else ''} |"
                 for name, route in sorted(access.ROUTES.items())
             ],
