@@ -18,10 +18,9 @@ from cmm.api_errors import ConflictResponseSerializer
 from identification import services as identification_services
 from identification.models import Assessment, Indicator
 
-from . import access, queries, services
+from . import access, fieldsets, queries, services
 from .errors import DomainError
 from .filters import CaseFilter
-from .models import Case
 from .serializers import (
     CaseDetailSerializer,
     CaseEventSerializer,
@@ -33,6 +32,14 @@ from .serializers import (
 
 # Beside the errors drf-standardized-errors documents itself: a role without the action, a stale version.
 TRANSITION_RESPONSES = {200: CaseDetailSerializer, 403: ErrorResponse403Serializer, 409: ConflictResponseSerializer}
+
+
+def case_detail_data(user, case) -> dict:
+    """The case as the API shows it to this user: only the parts their role and share scope may read."""
+    fields = fieldsets.fields_for(user, case)
+    data = CaseDetailSerializer(case).data
+    data["deadlines"] = [row for row in data["deadlines"] if fields.shows_deadline(row["kind"])]
+    return fieldsets.prune(data, fields)
 
 
 class CasePagination(LimitOffsetPagination):
@@ -145,16 +152,17 @@ class CaseDetailApi(APIView):
     def get(self, request, number):
         case = queries.case_detail(request.user, number)
         audit_read(request, what="api_case_detail", case=case, purpose=queries.read_purpose(case))
-        return Response(CaseDetailSerializer(case).data)
+        return Response(case_detail_data(request.user, case))
 
 
 class CaseEventListApi(APIView):
     @extend_schema(responses=CaseEventSerializer(many=True))
     def get(self, request, number):
-        annotated = Case.objects.annotate(emergency_access=queries.under_emergency_access(request.user))
-        case = access.case_for_view(request.user, number, queryset=annotated)
+        case = queries.case_for_events(request.user, number)
+        fields = fieldsets.fields_for(request.user, case)
+        events = [event for event in queries.case_timeline(case) if fields.shows_event(event.event_type)]
         audit_read(request, what="api_case_events", case=case, purpose=queries.read_purpose(case))
-        return Response(CaseEventSerializer(queries.case_timeline(case), many=True).data)
+        return Response(CaseEventSerializer(events, many=True, context={"fields": fields}).data)
 
 
 class DeadlineListApi(generics.ListAPIView):
@@ -167,7 +175,8 @@ class DeadlineListApi(generics.ListAPIView):
         return queries.pending_deadlines(self.request.user, limit=200)
 
     def list(self, request, *args, **kwargs):
-        deadlines = self.get_queryset()
+        fields = fieldsets.list_fields(request.user)
+        deadlines = [deadline for deadline in self.get_queryset() if fields.shows_deadline(deadline.kind)]
         audit_read(request, action=AuditEvent.Action.LIST, what="api_deadlines", cases=[d.case_id for d in deadlines])
         return Response(self.get_serializer(deadlines, many=True).data)
 
@@ -190,7 +199,7 @@ class CaseTransitionApi(APIView):
         values = dict(data.validated_data)
         version = values.pop("version")
         type(self).service(case=case, actor=request.user, expected_version=version, **values)
-        return Response(CaseDetailSerializer(queries.case_detail(request.user, number)).data)
+        return Response(case_detail_data(request.user, queries.case_detail(request.user, number)))
 
 
 class AssessmentApi(CaseTransitionApi):

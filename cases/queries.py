@@ -85,8 +85,27 @@ def case_detail(user, number: str) -> Case:
         pending_handover_to=Subquery(pending.values("to_authority")[:1]),
         emergency_access=under_emergency_access(user),
         shares_json=ArraySubquery(shares),
+        share_scope=share_scope(user),
     )
     return access.case_for_view(user, number, queryset=qs)
+
+
+def share_scope(user) -> Subquery:
+    """The scope of the live share through which the user's organisation sees the case (None if none).
+
+    fieldsets.fields_for reads it: an organisation sees what the purpose of its share needs.
+    """
+    team_id = user.team_id if user.role in access.SHARED_WITH_ROLES else None
+    live = Share.objects.filter(
+        case=OuterRef("pk"), team_id=team_id, withdrawn_at__isnull=True, expires_on__gte=timezone.localdate()
+    )
+    return Subquery(live.values("scope")[:1])
+
+
+def case_for_events(user, number: str) -> Case:
+    """One visible case with what its timeline's audit row and field set need."""
+    annotated = Case.objects.annotate(emergency_access=under_emergency_access(user), share_scope=share_scope(user))
+    return access.case_for_view(user, number, queryset=annotated)
 
 
 def case_shares(case: Case) -> list[Share]:

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from identification.models import Assessment, Period, PeriodExtension
 
+from . import fieldsets
 from .codes import ExploitationForm, MeansOfControl, ReferralChannel, ReferralSource, ResidenceStatus
 from .models import PERSON_FIELDS, REFERRAL_FIELDS, Case, CaseEvent, Deadline, Person, Referral
 from .validators import cpr_number_clean
@@ -71,6 +72,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         fields = [
             "decision",
             "decided_on",
+            "decided_at",
             "assessing_authority",
             "interview_on",
             "interpreter_language",
@@ -95,6 +97,15 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class CaseListSerializer(serializers.ModelSerializer):
+    """A row of a case list; an organisation's rows leave out what not every share scope may read."""
+
+    # The parts of the case (cases.fieldsets) each column shows.
+    PARTS = {
+        "person": "person.given_name",
+        "nationalities": "person.nationalities",
+        "exploitation_forms": "referral.exploitation_forms",
+    }
+
     person = serializers.CharField(source="person.full_name")
     nationalities = serializers.ListField(source="person.nationalities", child=serializers.CharField())
     exploitation_forms = serializers.ListField(source="referral.exploitation_forms", child=serializers.CharField())
@@ -112,6 +123,14 @@ class CaseListSerializer(serializers.ModelSerializer):
             "next_due",
             "created_at",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None:
+            return data
+        fields = fieldsets.list_fields(request.user)
+        return {key: value for key, value in data.items() if self.PARTS.get(key, key) in fields}
 
 
 class CaseDetailSerializer(serializers.ModelSerializer):
@@ -155,8 +174,24 @@ class CaseDetailSerializer(serializers.ModelSerializer):
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    """A timeline entry. Staff are named by username to case work and by agency to anyone else (context
+    `fields`: the reader's cases.fieldsets.FieldSet); the reason is left out where the set hides it."""
+
+    actor = serializers.SerializerMethodField()
 
     class Meta:
         model = CaseEvent
         fields = ["event_type", "created_at", "actor", "reason", "data"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, event):
+        if event.actor_id is None:
+            return None
+        fields = self.context.get("fields", fieldsets.WHOLE_FILE)
+        return event.actor.username if fields.staff_names else event.actor.get_agency_display()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if "events.reason" not in self.context.get("fields", fieldsets.WHOLE_FILE):
+            data.pop("reason")
+        return data

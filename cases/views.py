@@ -9,7 +9,7 @@ from accounts.models import COMPETENT_AUTHORITIES
 from audit.models import AuditEvent
 from audit.services import audit_read, filters_used
 
-from . import access, queries, services
+from . import access, fieldsets, queries, services
 from .codes import ExploitationForm, MeansOfControl, labels
 from .errors import DomainError, StaleCase
 from .filters import CaseFilter
@@ -76,13 +76,22 @@ def case_list(request):
 
 def case_detail(request, number):
     case = queries.case_detail(request.user, number)
+    fields = fieldsets.fields_for(request.user, case)
+    fieldsets.redact(case, fields)
+    timeline = [event for event in queries.case_timeline(case) if fields.shows_event(event.event_type)]
+    if "events.reason" not in fields:
+        for event in timeline:
+            event.reason = ""
     audit_read(request, what="case_page", case=case, purpose=queries.read_purpose(case))
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
-            "timeline": queries.case_timeline(case),
+            "fields": fields.tree(),
+            "staff_names": fields.staff_names,
+            "deadlines": [deadline for deadline in case.deadlines.all() if fields.shows_deadline(deadline.kind)],
+            "timeline": timeline,
             "exploitation_forms": labels(ExploitationForm, case.referral.exploitation_forms),
             "means_of_control": labels(MeansOfControl, case.referral.means_of_control),
             "actions": access.allowed_actions(request.user, case),

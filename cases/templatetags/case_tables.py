@@ -102,9 +102,9 @@ def deadline_rows(deadlines):
 
 
 @register.simple_tag
-def timeline_entries(events):
+def timeline_entries(events, staff_names=True):
     """A list item per timeline event: what happened, when, by whom (or the system) and the reason, cut
-    at 40 words (CaseEvent rows with `actor` selected)."""
+    at 40 words (CaseEvent rows with `actor` selected). Without `staff_names`, staff are named by agency."""
     system = gettext("systemet")
     return mark_safe(  # noqa: S308 - rows from _html
         "".join(
@@ -112,7 +112,7 @@ def timeline_entries(events):
                 TIMELINE_ENTRY,
                 kind=event.get_event_type_display(),
                 created_at=_date(event.created_at, "j. F Y H:i"),
-                actor=event.actor if event.actor_id else system,
+                actor=(event.actor if staff_names else event.actor.get_agency_display()) if event.actor_id else system,
                 reason=_html(REASON, reason=Truncator(event.reason).words(40, truncate=" …")) if event.reason else "",
             )
             for event in events

@@ -127,7 +127,13 @@ def test_a_page_write_writes_one_row_not_a_read_row_as_well(client, cmm_worker):
 
     response = login(client, cmm_worker).post(
         f"/sager/{case.number}/vurdering/",
-        {"version": case.version, "decision": "victim", "decided_on": timezone.localdate(), "reasons": "Samtale"},
+        {
+            "version": case.version,
+            "decision": "victim",
+            "decided_on": timezone.localdate(),
+            "decided_time": timezone.localtime().strftime("%H:%M"),
+            "reasons": "Samtale",
+        },
     )
 
     assert response.status_code == 302
@@ -194,7 +200,13 @@ class TestWhenTheAuditRowCannotBeWritten:
         with audit_log_unavailable():
             response = client.post(
                 f"/sager/{case.number}/vurdering/",
-                {"version": case.version, "decision": "victim", "decided_on": timezone.localdate(), "reasons": "S"},
+                {
+                    "version": case.version,
+                    "decision": "victim",
+                    "decided_on": timezone.localdate(),
+                    "decided_time": timezone.localtime().strftime("%H:%M"),
+                    "reasons": "S",
+                },
             )
 
         assert response.status_code == 503

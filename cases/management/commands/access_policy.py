@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.models import Role
-from cases import access
+from cases import access, fieldsets
+from cases.models import CaseEvent
 
 POLICY_FILE = Path(settings.BASE_DIR) / "docs" / "access-policy.md"
 
@@ -68,8 +69,42 @@ def policy_table() -> str:
             ],
             *[f"| `{namespace}:*` | `{route.action}` |" for namespace, route in access.ROUTE_NAMESPACES.items()],
             "",
+            *_field_set_lines(),
         ]
     return "\n".join(lines)
+
+
+def _field_set_lines() -> list[str]:
+    """Which parts of a case each reader may read (cases/fieldsets.py), as the data-protection officer asks."""
+    readers = [
+        ("Sagsbehandling (CMM, Udlændingestyrelsen, nødadgang)", fieldsets.WHOLE_FILE),
+        *((f"Deling: {label}", fieldsets.for_scope(scope)) for scope, label in fieldsets.SCOPE_LABELS.items()),
+    ]
+    event_types = dict(CaseEvent.Type.choices)
+    return [
+        "## Hvilke oplysninger hver læser ser (need-to-know)",
+        "",
+        "Sagssiden, API'et (sagen, hændelser, frister) og enhver eksport viser kun de dele, læserens rolle og",
+        "delingens formål giver adgang til (`cases/fieldsets.py`). Eksterne ser medarbejdere som deres myndighed,",
+        "aldrig et brugernavn, og ser ikke, hvem sagen ellers er delt med. Af fristerne ser de kun periodens udløb.",
+        "",
+        "| del af sagen | " + " | ".join(name for name, _fields in readers) + " |",
+        "|---|" + "---|" * len(readers),
+        *[
+            f"| `{part}` | " + " | ".join("ja" if part in fields else "–" for _name, fields in readers) + " |"
+            for part in fieldsets.CASE_PARTS
+        ],
+        "",
+        "| hændelser på tidslinjen | " + " | ".join(name for name, _fields in readers) + " |",
+        "|---|" + "---|" * len(readers),
+        *[
+            f"| {label} (`{code}`) | "
+            + " | ".join("ja" if fields.shows_event(code) else "–" for _name, fields in readers)
+            + " |"
+            for code, label in event_types.items()
+        ],
+        "",
+    ]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,269 @@
+"""Need-to-know: which parts of a case each role and share scope may read. Part of the access policy.
+
+A case's parts are named as the API names them (`person.cpr_number`, `assessment.reasons`,
+`period.extensions.exceptional_circumstances`). Case work (CMM and DIS, and a coordinator's break-the-glass)
+reads the whole file; an organisation a case is shared with reads what the purpose of the share needs:
+support, or prepared repatriation. `fields_for(user, case)` is asked by the case page, the API (detail,
+events, deadlines) and every export; `redact` and `prune` apply the answer, so a hidden part is neither
+shown nor sent. docs/access-policy.md lists the sets (generated from this module).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role
+
+from .deadlines import DeadlineKind
+from .models import CaseEvent
+
+# Every readable part of a case, in the order the policy table lists them.
+CASE_PARTS = (
+    "number",
+    "status",
+    "competent_authority",
+    "exit_reason",
+    "version",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "contact_person",
+    "team",
+    "person.given_name",
+    "person.family_name",
+    "person.aliases",
+    "person.date_of_birth",
+    "person.date_of_birth_estimated",
+    "person.gender",
+    "person.nationalities",
+    "person.primary_language",
+    "person.cpr_number",
+    "person.document_number",
+    "person.phone",
+    "person.address",
+    "person.notes",
+    "referral.received_at",
+    "referral.source",
+    "referral.channel",
+    "referral.referring_organisation",
+    "referral.residence_status",
+    "referral.exploitation_forms",
+    "referral.means_of_control",
+    "referral.recruiter_relation",
+    "referral.detained",
+    "referral.detained_at",
+    "referral.circumstances",
+    "assessment.decision",
+    "assessment.decided_on",
+    "assessment.decided_at",
+    "assessment.assessing_authority",
+    "assessment.interview_on",
+    "assessment.interpreter_language",
+    "assessment.indicators",
+    "assessment.reasons",
+    "period.kind",
+    "period.starts_on",
+    "period.days_total",
+    "period.last_day",
+    "period.extensions.days",
+    "period.extensions.exceptional_circumstances",
+    "period.extensions.cooperates_on_repatriation",
+    "period.extensions.granted_at",
+    "deadlines",
+    "shares",
+    "events.reason",
+)
+
+# What every organisation with a share may read about the case itself and its course.
+_CASE_COURSE = frozenset(
+    {
+        "number",
+        "status",
+        "competent_authority",
+        "exit_reason",
+        "version",
+        "created_at",
+        "closed_at",
+        "assessment.decision",
+        "assessment.decided_on",
+        "period.kind",
+        "period.starts_on",
+        "period.days_total",
+        "period.last_day",
+        "period.extensions.days",
+        "period.extensions.granted_at",
+        "deadlines",
+    }
+)
+
+SUPPORT = _CASE_COURSE | {
+    "person.given_name",
+    "person.family_name",
+    "person.aliases",
+    "person.gender",
+    "person.nationalities",
+    "person.primary_language",
+    "person.phone",
+    "person.address",
+    "referral.exploitation_forms",
+}
+REPATRIATION = _CASE_COURSE | {
+    "person.given_name",
+    "person.family_name",
+    "person.date_of_birth",
+    "person.date_of_birth_estimated",
+    "person.gender",
+    "person.nationalities",
+    "person.primary_language",
+    "person.document_number",
+    "person.phone",
+}
+
+# Share scopes (grants.models.Share.Scope values) and what each may read.
+SCOPE_PARTS = {"support": SUPPORT, "repatriation": REPATRIATION}
+SCOPE_LABELS = {"support": gettext_lazy("Støtte og bistand"), "repatriation": gettext_lazy("Forberedt hjemrejse")}
+
+# The course of the case, without reasons or who else is involved: no hand-overs, no other shares.
+SHARED_EVENTS = frozenset(
+    {CaseEvent.Type.ASSESSMENT_RECORDED, CaseEvent.Type.PERIOD_GRANTED, CaseEvent.Type.PERIOD_EXTENDED}
+)
+SHARED_DEADLINES = frozenset({DeadlineKind.PERIOD_END})
+
+CASEWORK = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR, Role.DIS_CASEWORKER})
+
+
+@dataclass(frozen=True)
+class FieldSet:
+    """The parts of one case one user may read. `parts` None: all of them."""
+
+    parts: frozenset | None = None
+    events: frozenset | None = None  # event types shown; None: all
+    deadline_kinds: frozenset | None = None
+    staff_names: bool = True  # False: staff are named by their agency only
+
+    @property
+    def everything(self) -> bool:
+        return self.parts is None
+
+    def __contains__(self, part: str) -> bool:
+        return self.parts is None or part in self.parts
+
+    def shows_event(self, event_type: str) -> bool:
+        return self.events is None or event_type in self.events
+
+    def shows_deadline(self, kind: str) -> bool:
+        return self.deadline_kinds is None or kind in self.deadline_kinds
+
+    def tree(self) -> dict:
+        """The visible parts as nested dicts for templates: `{% if fields.person.cpr_number %}`."""
+        tree: dict = {}
+        for part in CASE_PARTS:
+            if part in self:
+                node = tree
+                *branches, leaf = part.split(".")
+                for branch in branches:
+                    node = node.setdefault(branch, {})
+                node[leaf] = True
+        return tree
+
+
+WHOLE_FILE = FieldSet()
+NOTHING = FieldSet(parts=frozenset(), events=frozenset(), deadline_kinds=frozenset(), staff_names=False)
+
+
+def for_scope(scope: str | None) -> FieldSet:
+    """What an organisation reads through a share of this scope (nothing without a live share)."""
+    if scope not in SCOPE_PARTS:
+        return NOTHING
+    return FieldSet(parts=SCOPE_PARTS[scope], events=SHARED_EVENTS, deadline_kinds=SHARED_DEADLINES, staff_names=False)
+
+
+def fields_for(user, case) -> FieldSet:
+    """The parts of `case` that `user` may read; the case is one they may see (access.case_for_view).
+
+    An organisation's share scope comes annotated on the case (`share_scope`, cases.queries.share_scope).
+    """
+    if user.role in CASEWORK:
+        return WHOLE_FILE
+    return for_scope(getattr(case, "share_scope", None))
+
+
+def list_fields(user) -> FieldSet:
+    """For lists across cases: what every share scope may read (an organisation's rows are all shared)."""
+    if user.role in CASEWORK:
+        return WHOLE_FILE
+    common = SUPPORT & REPATRIATION
+    return FieldSet(parts=common, events=SHARED_EVENTS, deadline_kinds=SHARED_DEADLINES, staff_names=False)
+
+
+def _blank(field: models.Field):
+    if isinstance(field, ArrayField):
+        return []
+    if isinstance(field, models.BooleanField):
+        return False
+    if field.null or field.is_relation:
+        return None
+    return ""
+
+
+# Parts that are lists of their own (filtered by kind or type), not fields to blank.
+_COLLECTIONS = ("deadlines", "shares", "events.reason")
+
+
+def redact(case, fields: FieldSet):
+    """Blank out, on the loaded case and its related rows, every part `fields` does not show.
+
+    The page is rendered from the redacted objects, so a hidden part cannot reach it by a template's
+    oversight. The objects are never saved afterwards (the page only reads).
+    """
+    if fields.everything:
+        return case
+    for part in CASE_PARTS:
+        if part in fields or part in _COLLECTIONS:
+            continue
+        *path, name = part.split(".")
+        for holder in _holders(case, path):
+            try:
+                field = holder._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue  # a property computed from fields that are themselves listed (last_day)
+            setattr(holder, name, _blank(field))
+    return case
+
+
+def _holders(case, path: list[str]) -> list:
+    holders = [case]
+    for step in path:
+        next_holders = []
+        for holder in holders:
+            value = getattr(holder, step, None)
+            if value is None:
+                continue
+            if hasattr(value, "all"):
+                next_holders.extend(value.all())
+            else:
+                next_holders.append(value)
+        holders = next_holders
+    return holders
+
+
+def prune(data: dict, fields: FieldSet, prefix: str = "") -> dict:
+    """The serialised case with only the parts `fields` shows (hidden keys are left out, not emptied)."""
+    if fields.everything:
+        return data
+    kept = {}
+    for key, value in data.items():
+        part = f"{prefix}{key}"
+        if part in fields:
+            kept[key] = value
+        elif fields.parts and any(name.startswith(f"{part}.") for name in fields.parts):
+            if isinstance(value, dict):
+                kept[key] = prune(value, fields, f"{part}.")
+            elif isinstance(value, list):
+                kept[key] = [prune(item, fields, f"{part}.") if isinstance(item, dict) else item for item in value]
+            else:
+                kept[key] = value
+    return kept
