@@ -6,6 +6,7 @@ guardian's grant tables. A case the user may not see is indistinguishable from o
 and docs/access-policy.md is generated from the tables here (`manage.py access_policy --write`).
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
@@ -302,6 +303,10 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(scope | user_grant(user, now))
 
 
+# What a case number looks like (cases.services.case_number_next): CMM-<year>-<serial>.
+CASE_NUMBER_FORM = re.compile(r"CMM-\d{4}-\d{4,6}")
+
+
 def case_for_view(user, number: str, queryset: QuerySet[Case] | None = None) -> Case:
     """The case with this number if the user may see it; Http404 otherwise, as if it did not exist."""
     qs = visible_cases(user) if queryset is None else queryset & visible_cases(user)
@@ -313,7 +318,15 @@ def case_for_view(user, number: str, queryset: QuerySet[Case] | None = None) -> 
         from audit.models import AuditEvent
         from audit.services import audit_record
 
-        audit_record(actor=user, action=AuditEvent.Action.DENIED, what="case_lookup", detail={"number": number[:20]})
+        # The number is kept only if it looks like one: a look-up by a name or a document number typed into the
+        # address must not become an undeletable row of the log.
+        shown = number if CASE_NUMBER_FORM.fullmatch(number) else None
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.DENIED,
+            what="case_lookup",
+            detail={"number": shown} if shown else {"malformed": True},
+        )
         raise Http404 from None
 
 

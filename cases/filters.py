@@ -78,6 +78,11 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["q", "status", "competent_authority", "exploitation_form", "nationality", "deadline"]
         form = DkfdsForm
 
+    @staticmethod
+    def is_case_number(value: str) -> bool:
+        """Is this (the start of) a case number, and so no identifying value? An empty search is one too."""
+        return not value.strip() or bool(CASE_NUMBER.match(value))
+
     def filter_q(self, queryset, name, value):
         value = value.strip()
         if not value:

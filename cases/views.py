@@ -43,7 +43,17 @@ def home(request):
 def case_list(request):
     # Searches and filters are POSTed so that names typed in the search box never reach a URL or a log.
     data = request.POST if request.method == "POST" else request.GET
+    refused_text = request.method != "POST" and not CaseFilter.is_case_number(data.get("q", ""))
+    if refused_text:
+        # A name or number in a query string is already in the server's and the browser's history; it is
+        # not searched for, not shown back and not logged, and the user is told to use the search box.
+        data = data.copy()
+        data.pop("q")
     filterset = CaseFilter(data, queryset=queries.case_list(request.user))
+    if refused_text:
+        filterset.form.add_error(
+            "q", _("Søg med søgefeltet: navne og numre må ikke stå i sidens adresse, så de blev ikke søgt efter.")
+        )
     try:
         page = max(1, int(data.get("page", "1")))
     except ValueError:
@@ -71,7 +81,7 @@ def case_list(request):
         "can_register": access.can_register_referral(request.user),
     }
     template = "cases/case_list_rows.html" if request.htmx else "cases/case_list.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if refused_text else 200)
 
 
 def case_detail(request, number):
