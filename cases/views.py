@@ -100,6 +100,7 @@ def case_detail(request, number):
             "case": case,
             "fields": fields.tree(),
             "staff_names": fields.staff_names,
+            "share_purpose": fieldsets.SCOPE_LABELS.get(getattr(case, "share_scope", None)),
             "deadlines": [deadline for deadline in case.deadlines.all() if fields.shows_deadline(deadline.kind)],
             "timeline": timeline,
             "exploitation_forms": labels(ExploitationForm, case.referral.exploitation_forms),
