@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case
-from privacy import crypto
+from cases.services import person_search
 
 from .models import AuditEvent
 
@@ -26,12 +26,11 @@ def person_cases(case_number: str) -> list[Case]:
 def person_cases_by_name(value: str) -> list[Case]:
     """All cases of the persons with exactly this name or identity number, through the blind index.
 
-    Names are encrypted: only their keyed hashes can be compared (privacy.crypto.search_keys_for).
+    Names are encrypted: only their keyed hashes can be compared (cases.services.person_search).
     """
-    keys = crypto.search_keys_for(value)
-    if not keys:
+    if not value.strip():
         return []
-    return list(Case.objects.filter(person__search_keys__overlap=keys).only("id", "number").order_by("id"))
+    return list(Case.objects.filter(person_search(value, via="person__")).only("id", "number").order_by("id"))
 
 
 def searched_cases(*, case_number: str = "", person: str = "") -> list[Case] | None:

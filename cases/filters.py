@@ -12,12 +12,35 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import COMPETENT_AUTHORITIES
 from cmm.forms import DkfdsForm
 from cmm.widgets import FastSelect
-from privacy import crypto
 
 from .codes import ExploitationForm
 from .models import Case, Deadline, country_choices
+from .services import person_search
 
-CASE_NUMBER = re.compile(r"^\s*(CMM-)?\d{4}(-\d{0,4})?\s*$", re.IGNORECASE)
+# A case number, or the start or end of one: "CMM-2026-0004", "2026-0004", "2026-4", "2026", "0004", "4".
+CASE_NUMBER = re.compile(
+    r"^\s*(?:CMM-)?(?:(?P<year>\d{4})-(?P<serial>\d{1,6})?|(?P<digits>\d{1,6}))\s*$", re.IGNORECASE
+)
+
+
+def case_number_filter(value: str) -> Q | None:
+    """The cases whose number the user typed, whole or in part; None if `value` is no case number.
+
+    A year and serial ("2026-4") find that case; digits alone find the serial in any year ("4", "0004"),
+    and four digits that could be a year ("2026") that year's cases too.
+    """
+    match = CASE_NUMBER.match(value)
+    if match is None:
+        return None
+    if match["year"]:
+        if match["serial"]:
+            return Q(number=f"CMM-{match['year']}-{int(match['serial']):04d}")
+        return Q(number__startswith=f"CMM-{match['year']}-")
+    digits = match["digits"]
+    found = Q(number__regex=rf"^CMM-\d{{4}}-0*{int(digits)}$")
+    if len(digits) == 4:
+        found |= Q(number__startswith=f"CMM-{digits}-")
+    return found
 
 
 class CountryChoices(BaseChoiceIterator):
@@ -87,14 +110,11 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if CASE_NUMBER.match(value):
-            number = value.upper()
-            if not number.startswith("CMM-"):
-                number = f"CMM-{number}"
-            return queryset.filter(number__startswith=number)
-        # Names and numbers are encrypted: the search looks up their blind index (cases.services.person_search_keys),
-        # which matches the whole value, whatever its case and spacing.
-        return queryset.filter(person__search_keys__overlap=crypto.search_keys_for(value))
+        # Names and numbers are encrypted: the search looks up their blind indexes (cases.services.person_search).
+        # Digits may be a case number or an identity number: both are looked for.
+        found = person_search(value, via="person__")
+        by_number = case_number_filter(value)
+        return queryset.filter(found | by_number if by_number is not None else found)
 
     def filter_form(self, queryset, name, value):
         return queryset.filter(referral__exploitation_forms__contains=[value])

@@ -1,11 +1,10 @@
 """Writes to a case. Each function is one transaction: the change, its timeline event and its deadlines."""
 
 import datetime as dt
-import re
 
 from django.db import transaction
 from django.db.models import Case as SqlCase
-from django.db.models import F, Value, When
+from django.db.models import F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,24 +93,32 @@ def referral_register(*, actor, person: dict, referral: dict) -> Case:
     return case
 
 
-ALIAS_SEPARATORS = re.compile(r"[,;\n]")
-
-
 def person_search_keys(person) -> list[str]:
-    """The blind indexes an exact-match search finds a person by (privacy.crypto.blind_index).
+    """The blind indexes an exact-match search finds a person by (privacy.crypto).
 
-    Each name, the full name and each alias (aliases are separated by commas, semicolons or lines) as
-    names; the CPR and identity-document numbers as identifiers. Call it whenever these fields change.
+    Every whole part of the given names, family names and aliases, folded (case, spacing, diacritics), so
+    that any part in any order finds the person; and the CPR and identity-document numbers as identifiers.
+    Call it whenever these fields change.
     """
-    given, family = person.given_name or "", person.family_name or ""
-    names = [given, family, f"{given} {family}", *ALIAS_SEPARATORS.split(person.aliases or "")]
-    keys = {crypto.blind_index(name, kind=crypto.NAME) for name in names}
+    keys = set()
+    for name in (person.given_name, person.family_name, person.aliases):
+        keys |= crypto.name_keys(name or "")
     keys |= {
         crypto.blind_index(number or "", kind=crypto.IDENTIFIER)
         for number in (person.cpr_number, person.document_number)
     }
     keys.discard(None)
     return sorted(keys)
+
+
+def person_search(value: str, *, via: str = "") -> Q:
+    """The people a search for `value` finds, as a filter on Person (or on Case with via="person__").
+
+    See privacy.crypto.search_match: every whole name part in any order, or an identity number.
+    """
+    parts, identifier = crypto.search_match(value)
+    found = Q(**{f"{via}search_keys__contains": parts}) if parts else Q(pk__in=[])
+    return found | Q(**{f"{via}search_keys__overlap": [identifier]}) if identifier else found
 
 
 def event_record(*, case: Case, actor, event_type: str, data: dict | None = None, reason: str = "") -> CaseEvent:

@@ -172,13 +172,46 @@ def blind_index(value: str, *, kind: str = NAME) -> str | None:
     return hmac.new(_blind_index_key(), f"{kind}\x1f{normalised}".encode(), hashlib.sha256).hexdigest()
 
 
-def search_keys_for(value: str) -> list[str]:
-    """What an exact-match search for `value` looks for: its blind index as a name and as an identity number.
+# Letters that Unicode does not decompose into a base letter and a mark, as they are written without them.
+_UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "ı": "i"})
 
-    Match with `person__search_keys__overlap=search_keys_for(value)` (the GIN index serves it).
+
+def fold_name(value: str) -> str:
+    """A name as a search compares it: normalised, case-folded, without diacritics ("Nguyễn", "Ørsted" →
+    "nguyen", "orsted")."""
+    decomposed = unicodedata.normalize("NFKD", normalise(value)).translate(_UNDECOMPOSED)
+    return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
+
+
+_NAME_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def name_parts(value: str) -> set[str]:
+    """The whole parts of a name: each word, and each half of a hyphenated one ("Anne-Marie": three parts)."""
+    parts = set()
+    for word in _NAME_SEPARATORS.split(fold_name(value)):
+        word = word.strip("-")
+        if word:
+            parts.add(word)
+            parts.update(half for half in word.split("-") if half)
+    return parts
+
+
+def name_keys(value: str) -> set[str]:
+    """The blind indexes of every whole part of a name: what a person is found by."""
+    return {key for part in name_parts(value) if (key := blind_index(part, kind=NAME))}
+
+
+def search_match(value: str) -> tuple[list[str], str | None]:
+    """What a search for `value` looks for: the keys of all its name parts, and its key as an identity number.
+
+    A person matches if their search keys hold every name part (any order) or the identity number: filter
+    with `Q(search_keys__contains=parts) | Q(search_keys__overlap=[identifier])` (the GIN index serves both).
+    Only whole parts match: a keyed hash cannot be compared in part.
     """
-    keys = [blind_index(value, kind=NAME), blind_index(value, kind=IDENTIFIER)]
-    return [key for key in keys if key]
+    words = [word for word in _NAME_SEPARATORS.split(fold_name(value)) if word.strip("-")]
+    parts = sorted({key for word in words if (key := blind_index(word.strip("-"), kind=NAME))})
+    return parts, blind_index(value, kind=IDENTIFIER)
 
 
 @receiver(setting_changed)
