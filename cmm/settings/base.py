@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -257,6 +258,11 @@ CELERY_BEAT_SCHEDULE = {
     "sessions-clear": {
         "task": "accounts.tasks.sessions_clear",
         "schedule": 3600,
+    },
+    # The access log's head, kept where the application's role cannot rewrite it (verify_audit_chain checks it).
+    "audit-head-export": {
+        "task": "audit.tasks.chain_head_export",
+        "schedule": crontab(minute=0),
     },
 }
 
