@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, Role
 from audit.models import AuditEvent
+from audit.services import chain_head_export
 from cases.models import Case
 from tests.factories import UserFactory, login, make_case
 
@@ -240,3 +241,14 @@ def test_search_by_name_finds_the_person_through_the_blind_index_and_never_logs_
     assert sorted(row.case_ids) == sorted([first.pk, second.pk])
     assert row.detail["filters"] == ["person"]
     assert "enobia" not in str(row.detail)
+
+
+def test_the_log_page_shows_the_last_exported_heads(client, auditor):
+    heads = [chain_head_export() for _ in range(2)]
+
+    page = login(client, auditor).get("/revision/").content.decode()
+
+    assert "Eksporterede kædehoveder" in page
+    assert [head.seq for head in heads] == [0, 1]  # the first export's own audit row is the second's head
+    for head in heads:
+        assert f"<td>{head.seq}</td><td><code>{head.hash}</code></td>" in page
