@@ -61,6 +61,31 @@ def audit_record(
     return event
 
 
+def audit_security(*, actor, what: str, case=None, detail: dict | None = None, request=None) -> AuditEvent:
+    """A refusal or other security event (a CSRF failure, a stale write, a replayed session)."""
+    return audit_record(
+        actor=actor,
+        action=AuditEvent.Action.SECURITY,
+        what=what,
+        purpose=AuditEvent.Purpose.SYSTEM,
+        case=case,
+        detail=detail,
+        request=request,
+    )
+
+
+def audit_stale_write(request, *, case, action: str, sent_version: int) -> AuditEvent:
+    """A write refused (409) because the case changed since the user loaded it: after the refused write's
+    transaction rolled back, so that this row stays."""
+    return audit_security(
+        actor=request.user,
+        what="stale_write",
+        case=case,
+        detail={"action": action, "version_sent": sent_version, "version": case.version},
+        request=request,
+    )
+
+
 @transaction.atomic
 def chain_head_export() -> ChainHead:
     """Keep the log's current head where the application cannot rewrite it, and log that it was kept.

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "audit.middleware.AuditContextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A cookie for a session that has ended is audited as a security event.
+    "audit.middleware.EndedSessionMiddleware",
     "cmm.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,6 +166,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A CSRF refusal is a security event in the access log, then the usual 403 page.
+CSRF_FAILURE_VIEW = "audit.csrf.csrf_failure"
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
@@ -184,7 +188,8 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # DRF's session authentication, with its CSRF refusals audited as CSRF_FAILURE_VIEW audits the pages'.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["audit.csrf.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
