@@ -41,6 +41,10 @@ WHAT_LABELS = {
     "handover_decide": _("Overdragelse afgjort"),
     "audit_log_search": _("Søgning i adgangsloggen"),
     "access_report": _("Indsigtsrapport (art. 15)"),
+    "audit_head_export": _("Kædehoved eksporteret"),
+    "csrf_failed": _("Formular afvist af CSRF-tjekket"),
+    "stale_write": _("Skrivning afvist: sagen var ændret"),
+    "session_replayed": _("Afsluttet session genbrugt"),
 }
 
 

@@ -252,3 +252,13 @@ def test_the_log_page_shows_the_last_exported_heads(client, auditor):
     assert [head.seq for head in heads] == [0, 1]  # the first export's own audit row is the second's head
     for head in heads:
         assert f"<td>{head.seq}</td><td><code>{head.hash}</code></td>" in page
+    assert "Kædehoved eksporteret" in page  # the export's own rows, by their label
+
+
+def test_the_new_security_and_export_rows_are_named_in_english_too(client, auditor):
+    chain_head_export()
+    login(client, auditor).post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    page = client.get("/revision/").content.decode()
+
+    assert "Exported chain heads" in page and "Chain head exported" in page
