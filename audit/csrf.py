@@ -5,6 +5,7 @@ The row names the kind of failure only, never the token or the Origin/Referer th
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication, exceptions
 
 from .middleware import audit_unavailable
@@ -54,3 +55,9 @@ class SessionAuthentication(authentication.SessionAuthentication):
             # request.user would authenticate again: the user is the one the session names.
             csrf_audit(request._request, actor=request._request.user, reason=str(refusal.detail))
             raise
+
+
+class AuditedSessionScheme(SessionScheme):
+    """The schema documents it as DRF's session authentication (cookieAuth), which it is."""
+
+    target_class = "audit.csrf.SessionAuthentication"
