@@ -19,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_record, audit_security
 
 RECOVERY_CODE_COUNT = 10
 TOTP_CODE = re.compile(r"\d{6}")
@@ -29,15 +29,7 @@ class OTPRefused(Exception):
     """A code was not accepted; the message is safe to show (it says nothing about which part was wrong)."""
 
 
-def _audit_security(*, actor, what: str, request=None, detail: dict | None = None) -> None:
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.SECURITY,
-        what=what,
-        purpose=AuditEvent.Purpose.SYSTEM,
-        detail=detail,
-        request=request,
-    )
+_audit_security = audit_security
 
 
 def _audit_admin(*, actor, what: str, user, request=None, **detail) -> None:

@@ -3,7 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils import timezone
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Role
@@ -41,6 +41,10 @@ WHAT_LABELS = {
     "handover_decide": _("Overdragelse afgjort"),
     "audit_log_search": _("Søgning i adgangsloggen"),
     "access_report": _("Indsigtsrapport (art. 15)"),
+    "audit_head_export": _("Kædehoved eksporteret"),
+    "csrf_failed": _("Formular afvist af CSRF-tjekket"),
+    "stale_write": _("Skrivning afvist: sagen var ændret"),
+    "session_replayed": _("Afsluttet session genbrugt"),
 }
 
 
@@ -48,7 +52,8 @@ class AuditEvent(models.Model):
     """One read or write of case data (or a security event): who, as what, when, which cases, why.
 
     Append-only and hash-chained (audit/chain.py): the database refuses UPDATE, DELETE and TRUNCATE, and
-    fills in `seq`, `prev_hash` and `hash` itself when a row is inserted (migration 0002).
+    fills in `occurred_at` (its own clock), `seq`, `prev_hash`, `content_hash` and `hash` itself when a row
+    is inserted (migrations 0002 and 0003).
     """
 
     class Action(models.TextChoices):
@@ -69,7 +74,8 @@ class AuditEvent(models.Model):
         ADMINISTRATION = "administration", _("Administration")
         SYSTEM = "system", _("Systemet")
 
-    occurred_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set by the insert trigger (db_default: the insert leaves it out and reads back what the trigger wrote).
+    occurred_at = models.DateTimeField(db_default=Now(), editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -86,12 +92,13 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    # The chain. The insert trigger sets seq, prev_hash and hash (db_default: the insert leaves them out
-    # and reads back what the trigger wrote); the application only supplies the content hash.
+    # The chain, all set by the insert trigger: the application supplies none of it.
     seq = models.BigIntegerField(unique=True, editable=False, db_default=0)
     prev_hash = models.CharField(max_length=64, editable=False, db_default="")
-    content_hash = models.CharField(max_length=64, editable=False)
+    content_hash = models.CharField(max_length=64, editable=False, db_default="")
     hash = models.CharField(max_length=64, editable=False, db_default="")
+    # How content_hash was computed (audit/chain.py): 1 by the application before migration 0003, 2 since.
+    hash_version = models.PositiveSmallIntegerField(editable=False, db_default=2)
 
     class Meta:
         verbose_name = _("loghændelse")
@@ -115,3 +122,22 @@ class AuditEvent(models.Model):
 
     def get_agency_display(self) -> str:
         return str(dict(Agency.choices).get(self.agency, self.agency))
+
+
+class ChainHead(models.Model):
+    """The log's head (last sequence number and hash) as exported on schedule, kept where the application
+    cannot rewrite it: the application's role may only call `audit_export_head()`, which inserts the current
+    head; nobody may change or delete a row (migration 0003). verify_audit_chain checks each is still there.
+    """
+
+    seq = models.BigIntegerField(editable=False, db_default=0)
+    hash = models.CharField(max_length=64, editable=False, db_default="")
+    exported_at = models.DateTimeField(editable=False, db_default=Now())
+
+    class Meta:
+        verbose_name = _("eksporteret kædehoved")
+        verbose_name_plural = _("eksporterede kædehoveder")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"

@@ -9,7 +9,7 @@ from accounts.models import User
 from cases.models import Case
 from cases.services import person_search
 
-from .models import AuditEvent
+from .models import AuditEvent, ChainHead
 
 
 def case_number_clean(value: str) -> str:
@@ -76,3 +76,8 @@ def case_numbers(events: list[AuditEvent]) -> dict[int, str]:
     """The numbers of the cases the rows mention, in one query."""
     ids = {case_id for event in events for case_id in event.case_ids}
     return dict(Case.objects.filter(pk__in=ids).values_list("pk", "number")) if ids else {}
+
+
+def chain_heads_recent(count: int = 5) -> list[ChainHead]:
+    """The last heads exported on schedule, newest first: the auditor can note them outside the system."""
+    return list(ChainHead.objects.order_by("-id")[:count])

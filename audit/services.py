@@ -2,14 +2,13 @@
 
 from collections.abc import Iterable
 
-from django.db import DatabaseError
-from django.utils import timezone
+from django.db import DatabaseError, connection, transaction
 
 from cmm.client_ip import client_ip
 
 from . import chain
 from .context import current_request
-from .models import AuditEvent
+from .models import AuditEvent, ChainHead
 
 
 class AuditUnavailable(Exception):
@@ -33,8 +32,9 @@ def audit_record(
     names, codes and counts only, never identifying values such as a person's name or a search text.
     Without `request`, the request being served (if any) gives the request id and address.
 
-    One INSERT: the database chains the row (seq, prev_hash, hash) in a trigger under an advisory lock
-    held to the end of the caller's transaction, so call this last in a write, after its row locks.
+    One INSERT: the database dates, hashes and chains the row (occurred_at, content_hash, seq, prev_hash,
+    hash) in a trigger under an advisory lock held to the end of the caller's transaction, so call this
+    last in a write, after its row locks.
     """
     case_ids = [getattr(c, "pk", c) for c in cases]
     if case is not None:
@@ -42,7 +42,6 @@ def audit_record(
     user = actor if getattr(actor, "is_authenticated", False) else None
     request = request if request is not None else current_request()
     event = AuditEvent(
-        occurred_at=timezone.now(),
         actor=user,
         actor_username=getattr(user, "username", ""),
         agency=getattr(user, "agency", ""),
@@ -55,12 +54,57 @@ def audit_record(
         request_id=getattr(request, "request_id", "") if request is not None else "",
         ip_address=chain.normalise_ip(client_ip(request)) if request is not None else None,
     )
-    event.content_hash = chain.content_hash({name: getattr(event, name) for name in chain.CONTENT_FIELDS})
     try:
         event.save(force_insert=True)
     except DatabaseError as error:
         raise AuditUnavailable(f"audit row not written ({type(error).__name__})") from error
     return event
+
+
+def audit_security(*, actor, what: str, case=None, detail: dict | None = None, request=None) -> AuditEvent:
+    """A refusal or other security event (a CSRF failure, a stale write, a replayed session)."""
+    return audit_record(
+        actor=actor,
+        action=AuditEvent.Action.SECURITY,
+        what=what,
+        purpose=AuditEvent.Purpose.SYSTEM,
+        case=case,
+        detail=detail,
+        request=request,
+    )
+
+
+def audit_stale_write(request, *, case, action: str, sent_version: int) -> AuditEvent:
+    """A write refused (409) because the case changed since the user loaded it: after the refused write's
+    transaction rolled back, so that this row stays."""
+    return audit_security(
+        actor=request.user,
+        what="stale_write",
+        case=case,
+        detail={"action": action, "version_sent": sent_version, "version": case.version},
+        request=request,
+    )
+
+
+@transaction.atomic
+def chain_head_export() -> ChainHead:
+    """Keep the log's current head where the application cannot rewrite it, and log that it was kept.
+
+    The database picks the head (audit_export_head(), migration 0003): the caller cannot name one. The
+    audit row follows it in the chain, as the next row.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, seq, hash, exported_at FROM audit_export_head()")
+        head_id, seq, digest, exported_at = cursor.fetchone()
+    head = ChainHead(id=head_id, seq=seq, hash=digest, exported_at=exported_at)
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.EXPORT,
+        what="audit_head_export",
+        purpose=AuditEvent.Purpose.SYSTEM,
+        detail={"seq": seq, "hash": digest},
+    )
+    return head
 
 
 def audit_read(

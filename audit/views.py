@@ -101,6 +101,7 @@ def search(request):
             "has_next": len(events) > PAGE_SIZE,
             "filter_values": [(name, request.POST.get(name)) for name in used],
             "show_staff": True,
+            "chain_heads": queries.chain_heads_recent(),
         },
     )
 

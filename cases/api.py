@@ -13,13 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.models import AuditEvent
-from audit.services import audit_read, filters_used
+from audit.services import audit_read, audit_stale_write, filters_used
 from cmm.api_errors import ConflictResponseSerializer
 from identification import services as identification_services
 from identification.models import Assessment, Indicator
 
 from . import access, fieldsets, queries, services
-from .errors import DomainError
+from .errors import DomainError, StaleCase
 from .filters import CaseFilter
 from .serializers import (
     CaseDetailSerializer,
@@ -198,7 +198,11 @@ class CaseTransitionApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         version = values.pop("version")
-        type(self).service(case=case, actor=request.user, expected_version=version, **values)
+        try:
+            type(self).service(case=case, actor=request.user, expected_version=version, **values)
+        except StaleCase:
+            audit_stale_write(request, case=case, action=self.action, sent_version=version)
+            raise
         return Response(case_detail_data(request.user, queries.case_detail(request.user, number)))
 
 

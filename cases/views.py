@@ -7,7 +7,7 @@ from django.views import View
 
 from accounts.models import COMPETENT_AUTHORITIES
 from audit.models import AuditEvent
-from audit.services import audit_read, filters_used
+from audit.services import audit_read, audit_stale_write, filters_used
 
 from . import access, fieldsets, queries, services
 from .codes import ExploitationForm, MeansOfControl, labels
@@ -187,7 +187,7 @@ class CaseActionView(View):
         if stale and access.role_may(request.user, self.action):
             # The case moved on since the form was opened, perhaps out of this action's reach:
             # say so before judging the action, and keep what the user typed.
-            return self.stale(request, case, StaleCase().message)
+            return self.stale(request, case, StaleCase().message, sent_version=int(sent_version))
         if not access.can(request.user, self.action, case):
             raise PermissionDenied(_("Du kan ikke tage denne handling på sagen i dens nuværende status."))
         form = self.form_class(request.POST)
@@ -198,7 +198,9 @@ class CaseActionView(View):
                 self.service(case=case, actor=request.user, expected_version=version, **data)
             except StaleCase as error:
                 # Another write came in between loading the case and saving: show the case as it is now.
-                return self.stale(request, queries.case_detail(request.user, number), error.message)
+                return self.stale(
+                    request, queries.case_detail(request.user, number), error.message, sent_version=version
+                )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
@@ -206,8 +208,12 @@ class CaseActionView(View):
                 return redirect("cases:detail", number=case.number)
         return self.render(request, case, form, status=400)
 
-    def stale(self, request, case, message):
-        """The conflict page: the case as it is now, the user's input kept; a resubmit applies it to this version."""
+    def stale(self, request, case, message, *, sent_version: int):
+        """The conflict page: the case as it is now, the user's input kept; a resubmit applies it to this version.
+
+        A stale write is a security event too (a replayed form looks the same): audited as one.
+        """
+        audit_stale_write(request, case=case, action=self.action, sent_version=sent_version)
         data = request.POST.copy()
         data["version"] = case.version
         form = self.form_class(data)

@@ -8,8 +8,9 @@ from .factories import TeamFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _audit_log_emptied_before_flush(request):
-    """Transactional tests end with a flush (TRUNCATE), which the append-only audit log refuses while it
-    holds rows: empty it first, with its triggers off for this session, as only a superuser can."""
+    """Transactional tests end with a flush (TRUNCATE), which the append-only audit log (and its exported
+    heads) refuse while they hold rows: empty them first, with their triggers off for this session, as only
+    a superuser can."""
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
@@ -22,6 +23,7 @@ def _audit_log_emptied_before_flush(request):
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
         try:
+            cursor.execute("DELETE FROM audit_chainhead")
             cursor.execute("DELETE FROM audit_auditevent")
         finally:
             cursor.execute("SET session_replication_role = DEFAULT")

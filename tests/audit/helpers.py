@@ -1,7 +1,10 @@
 """Reading the audit log in tests, and doing to it what an attacker or an outage would."""
 
 import contextlib
+import uuid
 
+import psycopg
+from django.core.management import call_command
 from django.db import connection
 
 from audit.models import AuditEvent
@@ -39,3 +42,30 @@ def audit_log_unavailable():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE audit_auditevent DROP CONSTRAINT IF EXISTS audit_unavailable")
+
+
+@contextlib.contextmanager
+def app_role_connection(monkeypatch):
+    """A connection as the role the application runs as in production (manage.py db_app_role): it owns
+    nothing. For transactional tests: it sees committed rows only."""
+    role, password = f"cmm_app_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    monkeypatch.setenv("APP_DB_PASSWORD", password)
+    call_command("db_app_role", role)
+    params = connection.get_connection_params()
+    params.update(user=role, password=password)
+    params.setdefault("host", "127.0.0.1")
+    wanted = ("host", "port", "dbname", "user", "password")
+    try:
+        with psycopg.connect(**{key: value for key, value in params.items() if key in wanted}) as app:
+            yield app
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
+
+
+def dated(row: AuditEvent, when) -> None:
+    """Set a row's time as only a superuser can (the insert trigger dates every row with the database's
+    clock): for tests of searches by period, never of the chain."""
+    with triggers_off() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET occurred_at = %s WHERE id = %s", [when, row.pk])

@@ -8,8 +8,15 @@ from django.core.management.base import BaseCommand
 from cmm.celery import app
 
 
+def seconds_to_next_run(schedule) -> float:
+    """An interval in seconds or a timedelta, or a Celery schedule such as a crontab: when it is next due."""
+    if hasattr(schedule, "remaining_estimate"):
+        return max(1.0, schedule.remaining_estimate(schedule.now()).total_seconds())
+    return schedule.total_seconds() if hasattr(schedule, "total_seconds") else float(schedule)
+
+
 class Command(BaseCommand):
-    help = "Run every task of CELERY_BEAT_SCHEDULE in-process at its interval (when no Redis is configured)."
+    help = "Run every task of CELERY_BEAT_SCHEDULE in-process when it is due (when no Redis is configured)."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run each task once and exit.")
@@ -23,9 +30,7 @@ class Command(BaseCommand):
                 if due[name] <= now:
                     result = app.tasks[entry["task"]].apply().get()
                     self.stdout.write(f"{name}: {result}")
-                    interval = entry["schedule"]
-                    seconds = interval.total_seconds() if hasattr(interval, "total_seconds") else float(interval)
-                    due[name] = now + seconds
+                    due[name] = now + seconds_to_next_run(entry["schedule"])
             if once:
                 return
             time.sleep(max(1.0, min(due.values()) - time.monotonic()))

@@ -1,14 +1,15 @@
 """Create or update the database role the application runs as: it reads and writes, but owns nothing.
 
 Migrations run as the owner; gunicorn, Celery worker and beat connect as this role, so they cannot alter
-tables, disable the access log's triggers, or UPDATE, DELETE or TRUNCATE the access log.
+tables, disable the access log's triggers, or UPDATE, DELETE or TRUNCATE the access log. The exported chain
+heads it may only read, and add to through audit_export_head(), which inserts the current head as the owner.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg import sql
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, ChainHead
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"{password_env} must hold a password of at least 16 characters.")
         name = sql.Identifier(role)
         audit_table = sql.Identifier(AuditEvent._meta.db_table)
+        heads_table = sql.Identifier(ChainHead._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
             verb = sql.SQL("ALTER") if cursor.fetchone() else sql.SQL("CREATE")
@@ -39,6 +41,15 @@ class Command(BaseCommand):
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
                 "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
                 "REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {role}",
+                "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {heads} FROM {role}",
+                "GRANT EXECUTE ON FUNCTION audit_export_head() TO {role}",
             ):
-                cursor.execute(sql.SQL(statement).format(role=name, audit=audit_table).as_string(cursor.connection))
-        self.stdout.write(f"role {role}: read/write, append-only on {AuditEvent._meta.db_table}")
+                cursor.execute(
+                    sql.SQL(statement)
+                    .format(role=name, audit=audit_table, heads=heads_table)
+                    .as_string(cursor.connection)
+                )
+        self.stdout.write(
+            f"role {role}: read/write, append-only on {AuditEvent._meta.db_table}, "
+            f"read-only on {ChainHead._meta.db_table} (audit_export_head() adds to it)"
+        )
