@@ -21,6 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AuditEvent
 from audit.services import audit_record
 
+from . import lockout
+
 RECOVERY_CODE_COUNT = 10
 TOTP_CODE = re.compile(r"\d{6}")
 
@@ -177,17 +179,24 @@ def user_logout_everywhere(*, user, actor, request=None) -> int:
 
 @transaction.atomic
 def user_login_unlock(*, user, actor, request=None) -> int:
-    """Lift a login lockout on the user's name (django-axes keeps the failed attempts in PostgreSQL)."""
-    removed = axes_reset(username=user.username)
+    """Lift the lockouts of the user's name at every address now (django-axes keeps them in PostgreSQL).
+
+    The earlier lockouts still count towards the doubling of the next pause (accounts.lockout).
+    """
+    removed = axes_reset(username=lockout.username_key(user.username))
     _audit_admin(actor=actor, what="login_unlocked", user=user, request=request, attempts_removed=removed)
     return removed
 
 
 def login_failed_audit(*, username: str, request) -> None:
-    """A wrong username or password (the name as typed: it may not be a user)."""
-    _audit_security(actor=None, what="login_failed", request=request, detail={"username": username[:150]})
+    """A wrong username or password: the name as its keyed hash (what was typed may be a password)."""
+    _audit_security(
+        actor=None, what="login_failed", request=request, detail={"username_hash": lockout.username_key(username)}
+    )
 
 
 def login_locked_out_audit(*, username: str, request) -> None:
-    """A login refused because the name or the address is locked out (django-axes)."""
-    _audit_security(actor=None, what="login_locked_out", request=request, detail={"username": username[:150]})
+    """A login refused because this name is paused at this address (django-axes); the name as its keyed hash."""
+    _audit_security(
+        actor=None, what="login_locked_out", request=request, detail={"username_hash": lockout.username_key(username)}
+    )

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
 from django_otp import login as otp_login
 
-from . import services
+from . import lockout, services
 from .forms import OTPEnrolForm, OTPVerifyForm
 from .middleware import otp_not_required
 
@@ -51,7 +51,8 @@ class LoginView(auth_views.LoginView):
         # A locked-out attempt is audited by `locked_out`, which answers it instead of this form.
         if form.has_error(NON_FIELD_ERRORS, "invalid_login") and not getattr(self.request, "axes_locked_out", False):
             services.login_failed_audit(username=self.request.POST.get("username", ""), request=self.request)
-        return super().form_invalid(form)
+        # The tries left count the same for a name that exists and one that does not.
+        return self.render_to_response(self.get_context_data(form=form, tries_left=lockout.tries_left(self.request)))
 
     def get_success_url(self):
         return _url_with_next("accounts:verify", super().get_success_url())
@@ -131,7 +132,7 @@ class OTPEnrolView(FormView):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): one page for every name, known or not."""
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): one page for every name, known or not, with the pause."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     services.login_locked_out_audit(username=str(username), request=request)
-    return render(request, "accounts/login_locked.html", status=429)
+    return render(request, "accounts/login_locked.html", {"minutes": lockout.pause_minutes_left(request)}, status=429)
