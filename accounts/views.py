@@ -98,7 +98,10 @@ class OTPVerifyView(FormView):
 
 @method_decorator(otp_not_required, name="dispatch")
 class OTPEnrolView(FormView):
-    """First login (or after a reset): scan the QR code, type the code the app shows, get recovery codes."""
+    """First login (or after a reset): scan the QR code, type the code the app shows, get recovery codes.
+
+    The key shown belongs to this session only, and the app is saved only once the user confirms it.
+    """
 
     template_name = "accounts/otp_enrol.html"
     form_class = OTPEnrolForm
@@ -107,26 +110,24 @@ class OTPEnrolView(FormView):
         self.next_url = _next_url(request)
         if services.otp_is_enrolled(request.user):
             return redirect(_url_with_next("accounts:verify", self.next_url))
-        self.device = services.otp_enrolment_device(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        device = services.otp_enrolment_device(self.request)
         return super().get_context_data(
             next=self.next_url,
-            qr_code=services.otp_qr_data_uri(self.device),
-            secret=services.otp_secret_text(self.device),
+            qr_code=services.otp_qr_data_uri(device),
+            secret=services.otp_secret_text(device),
             **kwargs,
         )
 
     def form_valid(self, form):
         try:
-            codes = services.otp_enrol(
-                user=self.request.user, device=self.device, code=form.cleaned_data["code"], request=self.request
-            )
+            device, codes = services.otp_enrol(request=self.request, code=form.cleaned_data["code"])
         except services.OTPRefused as refused:
             _code_refused(form, refused)
             return self.form_invalid(form)
-        _second_factor_passed(self.request, self.device)
+        _second_factor_passed(self.request, device)
         # Shown in this response only: the codes are never put in the session or a URL.
         return render(self.request, "accounts/otp_recovery_codes.html", {"codes": codes, "next": self.next_url})
 
