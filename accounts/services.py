@@ -22,7 +22,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from privacy import crypto
 
-from . import lockout
+from . import lockout, notices
 from .devices import (
     AuthenticatorDevice,
     RecoveryCode,
@@ -188,6 +188,7 @@ def otp_enrol(*, request, code: str) -> tuple[AuthenticatorDevice, list[str]]:
         codes = [new_recovery_code() for _i in range(RECOVERY_CODE_COUNT)]
         RecoveryCode.objects.bulk_create(RecoveryCode(device=recovery, code_hash=recovery_code_hash(c)) for c in codes)
         _audit_security(actor=user, what="otp_enrolled", request=request, detail={"recovery_codes": len(codes)})
+        notices.second_factor_notice_later(user=user, event=notices.ENROLLED)
     del request.session[ENROLMENT_SESSION_KEY]
     return device, codes
 
@@ -207,6 +208,7 @@ def user_otp_reset(*, user, actor, request=None) -> None:
     """Remove the user's app and recovery codes, and end their sessions: they enrol again at the next login.
 
     The sessions end too, so whoever held a session (perhaps with a stolen device) cannot enrol a new one.
+    The user is told by email, so a reset they did not ask for does not go unnoticed.
     """
     had_device = user_has_device(user, confirmed=None)
     AuthenticatorDevice.objects.filter(user=user).delete()
@@ -215,6 +217,7 @@ def user_otp_reset(*, user, actor, request=None) -> None:
     _audit_admin(
         actor=actor, what="otp_reset", user=user, request=request, had_device=had_device, sessions_ended=sessions
     )
+    notices.second_factor_notice_later(user=user, event=notices.RESET)
 
 
 @transaction.atomic

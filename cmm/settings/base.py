@@ -267,6 +267,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# The sender of the system's notices to staff (a second factor set up or reset: accounts/notices.py).
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="CMM sagssystem <noreply@localhost>")
 
 # Content Security Policy: no inline script anywhere; htmx is configured not to inject styles.
 CONTENT_SECURITY_POLICY = {

@@ -1,4 +1,4 @@
-"""Setting up the authenticator app: the pending key belongs to one session."""
+"""Setting up the authenticator app: the pending key belongs to one session, and the user is told by email."""
 
 import datetime as dt
 import re
@@ -8,11 +8,12 @@ import time_machine
 from django.contrib.sessions.models import Session
 
 from accounts.devices import AuthenticatorDevice
-from tests.factories import PASSWORD, otp_code_for_secret
+from accounts.models import Role
+from tests.factories import PASSWORD, UserFactory, login, otp_code_for_secret
 
 pytestmark = pytest.mark.django_db
 
-START = dt.datetime(2026, 3, 2, 9, 0, 1, tzinfo=dt.UTC)
+START = dt.datetime(2026, 3, 2, 9, 0, 1, tzinfo=dt.UTC)  # 10:00:01 in Copenhagen
 VERIFY = "/konto/to-faktor/"
 ENROL = "/konto/to-faktor/opsaet/"
 
@@ -29,6 +30,13 @@ def secret_on(response) -> str:
 
 def recovery_codes_on(response) -> list[str]:
     return re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
+
+
+@pytest.fixture
+def with_email(cmm_worker):
+    cmm_worker.email = "kontakt@cmm.example"
+    cmm_worker.save()
+    return cmm_worker
 
 
 def test_two_sessions_of_a_user_without_an_app_see_different_keys(client, cmm_worker):
@@ -101,3 +109,54 @@ def test_the_code_that_confirmed_the_app_cannot_be_used_again_to_log_in(client, 
         replay = other.post(VERIFY, {"code": code, "next": "/"})
 
     assert replay.status_code == 200 and "Koden blev ikke godkendt" in replay.content.decode()
+
+
+def test_the_user_is_told_by_email_when_an_app_is_set_up(
+    client, with_email, mailoutbox, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(START, tick=False):
+        password_login(client, with_email)
+        secret = secret_on(client.get(ENROL))
+        with django_capture_on_commit_callbacks(execute=True):
+            enrolled = client.post(ENROL, {"code": otp_code_for_secret(secret), "next": "/"})
+
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["kontakt@cmm.example"]
+    assert mail.subject == "CMM sagssystem: to-faktor-godkendelse er sat op"
+    assert "den 2. marts 2026 10:00" in mail.body
+    assert "kontakt straks systemadministratoren" in mail.body
+    secrets = [secret, secret.replace(" ", ""), *recovery_codes_on(enrolled), otp_code_for_secret(secret)]
+    assert not any(value in mail.body or value in mail.subject for value in secrets)
+    assert "http" not in mail.body  # no link to follow
+
+
+def test_the_user_is_told_by_email_when_the_administrator_resets_their_second_factor(
+    client, with_email, mailoutbox, django_capture_on_commit_callbacks
+):
+    administrator = UserFactory(agency="", role=Role.SYSTEM_ADMIN, team=None, is_staff=True)
+    login(client, administrator)
+
+    with time_machine.travel(START, tick=True), django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/accounts/user/", {"action": "reset_two_factor", "_selected_action": [with_email.pk], "index": 0}
+        )
+
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["kontakt@cmm.example"], "CMM sagssystem: din to-faktor-godkendelse er nulstillet")
+    ]
+    body = mailoutbox[0].body
+    assert "den 2. marts 2026 10:00" in body and "kontakt straks systemadministratoren" in body
+
+
+def test_no_email_is_sent_for_a_refused_code_or_to_a_user_without_an_address(
+    client, cmm_worker, mailoutbox, django_capture_on_commit_callbacks
+):
+    password_login(client, cmm_worker)
+    secret = secret_on(client.get(ENROL))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ENROL, {"code": "000000" if otp_code_for_secret(secret) != "000000" else "111111"})
+        enrolled = client.post(ENROL, {"code": otp_code_for_secret(secret), "next": "/"})
+
+    assert len(recovery_codes_on(enrolled)) == 10
+    assert mailoutbox == []
