@@ -4,9 +4,11 @@ They say what happened and when, and what to do if it was not them; never a secr
 """
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -15,11 +17,15 @@ RESET = "reset"
 
 
 def second_factor_notice_later(*, user, event: str) -> None:
-    """Send the notice once the transaction that made the change commits (nothing is sent for a rollback)."""
+    """Send the notice once the transaction that made the change commits (nothing is sent for a rollback).
+
+    Robust: if the task cannot be queued (the broker is down), that is logged, and the change still answers
+    normally; the user must see the recovery codes that enrolment shows only once.
+    """
     from .tasks import second_factor_notice
 
-    occurred_at = timezone.now().isoformat()
-    second_factor_notice.delay_on_commit(user.pk, event, occurred_at)
+    args = (user.pk, event, timezone.now().isoformat())
+    transaction.on_commit(functools.partial(second_factor_notice.delay, *args), robust=True)
 
 
 def _texts(event: str, *, when: str) -> tuple[str, str]:
