@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cmm.choices import choice_display
 
+# The second factors' models live in their own module; importing them here registers them with the app.
+from .devices import AuthenticatorDevice, RecoveryCode, RecoveryCodeDevice  # noqa: F401
+
 
 class Agency(models.TextChoices):
     CMM = "CMM", _("Center mod Menneskehandel")

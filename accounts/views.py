@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView
 from django_otp import login as otp_login
 
-from . import services
+from . import lockout, services
 from .forms import OTPEnrolForm, OTPVerifyForm
 from .middleware import otp_not_required
 
@@ -51,7 +51,8 @@ class LoginView(auth_views.LoginView):
         # A locked-out attempt is audited by `locked_out`, which answers it instead of this form.
         if form.has_error(NON_FIELD_ERRORS, "invalid_login") and not getattr(self.request, "axes_locked_out", False):
             services.login_failed_audit(username=self.request.POST.get("username", ""), request=self.request)
-        return super().form_invalid(form)
+        # The tries left count the same for a name that exists and one that does not.
+        return self.render_to_response(self.get_context_data(form=form, tries_left=lockout.tries_left(self.request)))
 
     def get_success_url(self):
         return _url_with_next("accounts:verify", super().get_success_url())
@@ -97,7 +98,10 @@ class OTPVerifyView(FormView):
 
 @method_decorator(otp_not_required, name="dispatch")
 class OTPEnrolView(FormView):
-    """First login (or after a reset): scan the QR code, type the code the app shows, get recovery codes."""
+    """First login (or after a reset): scan the QR code, type the code the app shows, get recovery codes.
+
+    The key shown belongs to this session only, and the app is saved only once the user confirms it.
+    """
 
     template_name = "accounts/otp_enrol.html"
     form_class = OTPEnrolForm
@@ -106,32 +110,30 @@ class OTPEnrolView(FormView):
         self.next_url = _next_url(request)
         if services.otp_is_enrolled(request.user):
             return redirect(_url_with_next("accounts:verify", self.next_url))
-        self.device = services.otp_enrolment_device(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        device = services.otp_enrolment_device(self.request)
         return super().get_context_data(
             next=self.next_url,
-            qr_code=services.otp_qr_data_uri(self.device),
-            secret=services.otp_secret_text(self.device),
+            qr_code=services.otp_qr_data_uri(device),
+            secret=services.otp_secret_text(device),
             **kwargs,
         )
 
     def form_valid(self, form):
         try:
-            codes = services.otp_enrol(
-                user=self.request.user, device=self.device, code=form.cleaned_data["code"], request=self.request
-            )
+            device, codes = services.otp_enrol(request=self.request, code=form.cleaned_data["code"])
         except services.OTPRefused as refused:
             _code_refused(form, refused)
             return self.form_invalid(form)
-        _second_factor_passed(self.request, self.device)
+        _second_factor_passed(self.request, device)
         # Shown in this response only: the codes are never put in the session or a URL.
         return render(self.request, "accounts/otp_recovery_codes.html", {"codes": codes, "next": self.next_url})
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): one page for every name, known or not."""
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): one page for every name, known or not, with the pause."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     services.login_locked_out_audit(username=str(username), request=request)
-    return render(request, "accounts/login_locked.html", status=429)
+    return render(request, "accounts/login_locked.html", {"minutes": lockout.pause_minutes_left(request)}, status=429)

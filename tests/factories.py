@@ -1,12 +1,13 @@
 import datetime as dt
 import time
+from base64 import b32decode
 
 import factory
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.devices import AuthenticatorDevice, RecoveryCode, RecoveryCodeDevice, recovery_code_hash
 from accounts.models import Agency, Role, Team, User
 from cases import services
 from cases.codes import ExploitationForm, ReferralChannel, ReferralSource, ResidenceStatus
@@ -37,13 +38,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
 
 
-def otp_device(user) -> TOTPDevice:
+def otp_device(user) -> AuthenticatorDevice:
     """The user's authenticator app (created confirmed, as if they had enrolled)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return device or TOTPDevice.objects.create(user=user, name="Godkendelsesapp", confirmed=True)
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
+    return device or AuthenticatorDevice.objects.create(user=user, name="Godkendelsesapp", confirmed=True)
 
 
-def otp_code(device: TOTPDevice) -> str:
+def otp_code(device: AuthenticatorDevice) -> str:
     """The code the user's app shows now, or the next one if now's is spent (the device accepts one step ahead)."""
     device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
@@ -51,6 +52,21 @@ def otp_code(device: TOTPDevice) -> str:
     if totp.t() <= device.last_t:
         totp.time += device.step * (device.last_t - totp.t() + 1)
     return f"{totp.token():0{device.digits}d}"
+
+
+def otp_code_for_secret(secret: str) -> str:
+    """The code an app shows now for the key as the enrolment page writes it (base32 in groups of four)."""
+    key = b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
+    totp = TOTP(key, 30, 0, 6, 0)
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def recovery_codes(user, codes: list[str]) -> RecoveryCodeDevice:
+    """The user's recovery codes (stored as their keyed hashes, as enrolment stores them)."""
+    device = RecoveryCodeDevice.objects.create(user=user, name="Gendannelseskoder", confirmed=True)
+    RecoveryCode.objects.bulk_create(RecoveryCode(device=device, code_hash=recovery_code_hash(c)) for c in codes)
+    return device
 
 
 def login(client, user):

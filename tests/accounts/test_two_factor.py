@@ -2,18 +2,27 @@
 
 import datetime as dt
 import re
+from base64 import b32encode
 
 import pytest
 import time_machine
 from django.contrib import admin
 from django.contrib.sessions.models import Session
 from django.urls import URLPattern, URLResolver, get_resolver
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.devices import AuthenticatorDevice, RecoveryCode, RecoveryCodeDevice, recovery_code_hash
 from accounts.models import Role
 from audit.models import AuditEvent
-from tests.factories import PASSWORD, UserFactory, login, make_case, otp_code, otp_device
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    login,
+    make_case,
+    otp_code,
+    otp_code_for_secret,
+    otp_device,
+    recovery_codes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +132,7 @@ def test_wrong_codes_are_throttled_audited_and_never_logged(client, cmm_worker, 
 
 def test_a_recovery_code_works_once_and_is_audited(client, cmm_worker):
     otp_device(cmm_worker)
-    recovery = StaticDevice.objects.create(user=cmm_worker, name="Gendannelseskoder", confirmed=True)
-    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=t) for t in ["abcdefgh", "ijklmnop"])
+    recovery = recovery_codes(cmm_worker, ["abcdefgh", "ijklmnop"])
 
     password_login(client, cmm_worker)
     used = client.post(VERIFY, {"code": "ABCD efgh", "next": "/"})
@@ -134,8 +142,12 @@ def test_a_recovery_code_works_once_and_is_audited(client, cmm_worker):
     password_login(other, cmm_worker)
     again = other.post(VERIFY, {"code": "abcdefgh"})
     assert again.status_code == 200 and WRONG_CODE in again.content.decode()
-    assert list(recovery.token_set.values_list("token", flat=True)) == ["ijklmnop"]
+    assert list(recovery.codes.values_list("code_hash", flat=True)) == [recovery_code_hash("ijklmnop")]
     assert [e.detail for e in security_events("otp_recovery_code_used")] == [{"remaining": 1}]
+
+
+def enrolment_secret(response) -> str:
+    return re.search(r'data-testid="otp-secret">([A-Z2-7 ]+)<', response.content.decode()).group(1)
 
 
 def test_first_login_sets_up_the_app_and_shows_ten_recovery_codes_once(client, cmm_worker):
@@ -146,20 +158,18 @@ def test_first_login_sets_up_the_app_and_shows_ten_recovery_codes_once(client, c
 
         page = client.get(to_enrol["Location"])
         body = page.content.decode()
-        device = TOTPDevice.objects.get(user=cmm_worker)
-        assert not device.confirmed
+        assert not AuthenticatorDevice.objects.filter(user=cmm_worker).exists()  # saved only when confirmed
         assert re.search(
             r'<img src="data:image/svg\+xml;charset=utf-8,[^"]+" alt="QR-kode til godkendelsesappen"', body
         )
-        secret = re.search(r'data-testid="otp-secret">([A-Z2-7 ]+)<', body).group(1)
-        assert secret.replace(" ", "") in device.config_url
+        secret = enrolment_secret(page)
         assert "<script>" not in body and " style=" not in body  # the CSP allows neither
-        assert client.get(ENROL).content.decode().count(secret) == 1  # a reload shows the same key
+        assert enrolment_secret(client.get(ENROL)) == secret  # a reload shows the same key
 
         wrong = client.post(ENROL, {"code": "12345", "next": "/sager/"})
         assert wrong.status_code == 200 and "6 cifre" in wrong.content.decode()
 
-        enrolled = client.post(ENROL, {"code": otp_code(device), "next": "/sager/"})
+        enrolled = client.post(ENROL, {"code": otp_code_for_secret(secret), "next": "/sager/"})
         codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", enrolled.content.decode())
         assert client.get("/sager/").status_code == 200
         # Enrolment is over: the page sends a verified user on, and never shows the codes again.
@@ -168,11 +178,13 @@ def test_first_login_sets_up_the_app_and_shows_ten_recovery_codes_once(client, c
     assert enrolled.status_code == 200
     assert "no-store" in enrolled["Cache-Control"]  # the codes stay out of every cache
     assert len(set(codes)) == 10
-    assert sorted(StaticToken.objects.filter(device__user=cmm_worker).values_list("token", flat=True)) == sorted(codes)
-    device.refresh_from_db()
-    assert device.confirmed
+    stored = RecoveryCode.objects.filter(device__user=cmm_worker).values_list("code_hash", flat=True)
+    assert sorted(stored) == sorted(recovery_code_hash(code) for code in codes)
+    device = AuthenticatorDevice.objects.get(user=cmm_worker)
+    assert device.confirmed and b32encode(device.bin_key).decode() == secret.replace(" ", "")
     session = Session.objects.get(session_key=client.cookies["sessionid"].value).get_decoded()
     assert not any(code in repr(session) for code in codes)
+    assert "_otp_enrolment" not in session
     assert again.status_code == 302 and again["Location"].startswith(VERIFY)
     assert [e.actor_id for e in security_events("otp_enrolled")] == [cmm_worker.pk]
 
@@ -205,13 +217,14 @@ def admin_action(client, action, *users):
 def test_system_administrator_resets_a_users_second_factor_audited(client, system_admin, cmm_worker):
     login(client, system_admin)
     staff_client = login(client.__class__(), cmm_worker)
-    StaticDevice.objects.create(user=cmm_worker, name="Gendannelseskoder", confirmed=True)
+    recovery_codes(cmm_worker, ["abcdefgh"])
 
     response = admin_action(client, "reset_two_factor", cmm_worker)
 
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=cmm_worker).exists()
-    assert not StaticDevice.objects.filter(user=cmm_worker).exists()
+    assert not AuthenticatorDevice.objects.filter(user=cmm_worker).exists()
+    assert not RecoveryCodeDevice.objects.filter(user=cmm_worker).exists()
+    assert not RecoveryCode.objects.exists()
     event = AuditEvent.objects.get(action=AuditEvent.Action.ADMIN, what="otp_reset")
     assert event.actor_id == system_admin.pk
     assert event.purpose == AuditEvent.Purpose.ADMINISTRATION
@@ -232,10 +245,13 @@ def test_only_the_system_administrator_may_reset(client, system_admin, cmm_worke
     response = admin_action(client, "reset_two_factor", cmm_worker)
 
     assert response.status_code in (302, 403)
-    assert TOTPDevice.objects.filter(user=cmm_worker).exists()
+    assert AuthenticatorDevice.objects.filter(user=cmm_worker).exists()
     assert not AuditEvent.objects.filter(what="otp_reset").exists()
 
 
 def test_devices_are_not_editable_in_the_admin():
-    assert not admin.site.is_registered(TOTPDevice)
-    assert not admin.site.is_registered(StaticDevice)
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (AuthenticatorDevice, RecoveryCodeDevice, RecoveryCode, TOTPDevice, StaticDevice):
+        assert not admin.site.is_registered(model), model

@@ -3,10 +3,9 @@
 import re
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, otp_code
+from tests.factories import PASSWORD, otp_code_for_secret
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +35,7 @@ def test_first_login_sets_up_the_app_and_a_recovery_code_works_once(ui, cmm_work
     page.get_by_role("button", name="Bekræft").click()
     expect(page.get_by_text("Skriv de 6 cifre, appen viser.", exact=True)).to_be_visible()
 
-    page.get_by_label("Kode fra appen").fill(otp_code(TOTPDevice.objects.get(user=cmm_worker)))
+    page.get_by_label("Kode fra appen").fill(otp_code_for_secret(secret))  # what the app shows for the key
     page.get_by_role("button", name="Bekræft").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dine gendannelseskoder")
     codes = page.get_by_test_id("recovery-codes").get_by_role("listitem").all_inner_texts()
@@ -66,3 +65,21 @@ def test_first_login_sets_up_the_app_and_a_recovery_code_works_once(ui, cmm_work
     page.get_by_role("button", name="Bekræft").click()
     expect(page.get_by_role("alert")).to_contain_text("Koden blev ikke godkendt")
     ui.check("verify-refused")
+
+
+def test_wrong_passwords_count_down_the_tries_then_the_pause_page_says_how_long(ui, cmm_worker):
+    page = ui.page
+    ui.goto("/login/")
+    for left in (4, 3, 2, 1):
+        page.get_by_label("Brugernavn").fill(cmm_worker.username)
+        page.get_by_label("Adgangskode").fill("not-the-password")
+        page.get_by_role("button", name="Log ind").click()
+        expect(page.get_by_test_id("tries-left")).to_have_text(f"{left} forsøg tilbage, før log ind holder en pause.")
+    ui.check("login-tries-left")
+
+    page.get_by_label("Adgangskode").fill("not-the-password")
+    page.get_by_role("button", name="Log ind").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log ind er spærret")
+    expect(page.get_by_test_id("pause")).to_have_text("Prøv igen om 15 minutter.")
+    ui.check("login-paused")

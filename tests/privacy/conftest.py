@@ -23,6 +23,10 @@ IDENTIFYING_COLUMNS = [
     ("grants_handover", "id", "reason"),
     ("grants_handover", "id", "decision_reason"),
 ]
+# Columns that hold a secret rather than data about a person: encrypted too, but not the retention job's.
+SECRET_COLUMNS = [
+    ("accounts_authenticatordevice", "id", "key"),
+]
 
 
 def raw_values(table: str, column: str) -> list[str]:

@@ -18,7 +18,7 @@ from tests.cases.test_celery_worker import database_url
 from tests.factories import login, make_case
 from tests.states import assessed
 
-from .conftest import IDENTIFYING_COLUMNS, raw_rows, raw_values
+from .conftest import IDENTIFYING_COLUMNS, SECRET_COLUMNS, raw_rows, raw_values
 
 pytestmark = pytest.mark.django_db
 
@@ -213,14 +213,14 @@ def test_an_empty_text_is_stored_empty_and_reads_back_empty(cmm_worker):
 
 
 def test_the_data_inventory_of_encrypted_fields_is_what_the_tests_check():
-    """A new encrypted field must be added to IDENTIFYING_COLUMNS (and so to these tests)."""
+    """A new encrypted field must be added to IDENTIFYING_COLUMNS (and so to these tests), or to SECRET_COLUMNS."""
     from django.apps import apps
 
     encrypted = {
         (model._meta.db_table, field.column) for model in apps.get_models() for field in encrypted_fields(model)
     }
 
-    assert encrypted == {(table, column) for table, _pk, column in IDENTIFYING_COLUMNS}
+    assert encrypted == {(table, column) for table, _pk, column in IDENTIFYING_COLUMNS + SECRET_COLUMNS}
     assert {Assessment, PeriodExtension} <= {model for model in apps.get_models() if encrypted_fields(model)}
 
 
