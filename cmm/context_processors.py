@@ -12,12 +12,13 @@ MENU = [
     ("audit:search", Action.AUDIT_LOG, _("Adgangslog")),
     ("grants:emergency_review", Action.AUDIT_LOG, _("Nødadgang til gennemgang")),
     ("grants:break_the_glass", Action.BREAK_THE_GLASS, _("Nødadgang")),
-    ("admin:index", Action.MANAGE_USERS, _("Brugere")),
+    ("accounts:user_list", Action.MANAGE_USERS, _("Brugere")),
+    ("accounts:role_requests", Action.DECIDE_ROLE_REQUEST, _("Rolleanmodninger")),
 ]
 
 
 # The menu entry a page belongs under, by its URL namespace (a case page sits under "Sager").
-SECTIONS = {"cases": "cases:list", "grants": "cases:list", "audit": "audit:search"}
+SECTIONS = {"cases": "cases:list", "grants": "cases:list", "audit": "audit:search", "accounts": "accounts:user_list"}
 MENU_NAMES = frozenset(name for name, _action, _label in MENU)
 
 

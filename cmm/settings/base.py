@@ -133,7 +133,7 @@ LOGOUT_REDIRECT_URL = "login"
 OTP_TOTP_ISSUER = "CMM sagssystem"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Brute force (django-axes): 5 failures lock the name and, separately, the address, until an administrator
-# lifts the lockout (accounts admin, audited). The state lives in PostgreSQL, not a cache.
+# lifts the lockout (the user administration pages, audited). The state lives in PostgreSQL, not a cache.
 # How many reverse proxies stand before the app; their X-Forwarded-For entry names the client (cmm.client_ip).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "cmm.client_ip.client_ip"
@@ -158,6 +158,10 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 15 * 60
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+# An administrator's action on an account, and a coordinator's approval of a role, need a code this fresh.
+STEP_UP_AGE = 5 * 60
+# A set-password link (a new user, a reset) works once, and for 72 hours.
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 
 from accounts.models import Role
 from audit.models import AuditEvent
-from tests.factories import PASSWORD, UserFactory, login
+from tests.factories import PASSWORD, UserFactory, admin_action, login, step_up
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +80,9 @@ def test_only_the_system_administrator_lifts_a_lockout_and_it_is_audited(client,
     admin = UserFactory(agency="", role=Role.SYSTEM_ADMIN, team=None, is_staff=True)
     for _ in range(5):
         attempt(client, cmm_worker.username)
-    login(client, admin)
+    step_up(login(client, admin))
 
-    response = client.post(
-        "/admin/accounts/user/", {"action": "unlock_login", "_selected_action": [cmm_worker.pk], "index": 0}
-    )
+    response = admin_action(client, "ophaev-spaerring", cmm_worker)
 
     assert response.status_code == 302
     event = AuditEvent.objects.get(what="login_unlocked")
