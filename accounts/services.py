@@ -462,3 +462,23 @@ def team_create(*, agency: str, name: str, actor, request=None) -> Team:
         request=request,
     )
     return team
+
+
+@transaction.atomic
+def user_create_from_command_line(
+    *, username: str, email: str, agency: str, role: str, team: Team | None = None, first_name="", last_name=""
+) -> User:
+    """A user with their role at once, for a new installation's first administrator and coordinators.
+
+    There is nobody yet to approve a role, so this is the command line's (manage.py user_create): whoever runs
+    it has the server already. The audit row says so; the user chooses their password through the link.
+    """
+    role_checked(agency=agency, role=role, team=team)
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountRefused(_("Brugernavnet er allerede i brug."), field="username")
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    user.agency, user.role, user.team = agency, role, team
+    user.set_unusable_password()
+    user.save()
+    _audit_admin(actor=None, what="user_created", user=user, via="command_line", role=role, agency=agency)
+    return user

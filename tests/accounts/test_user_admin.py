@@ -408,3 +408,15 @@ def test_external_roles_see_the_agency_not_the_staff_member(cmm_worker, police, 
     assert cmm_worker.shown_to(police) == "Center mod Menneskehandel"
     assert cmm_worker.shown_to(dis_worker) == str(cmm_worker)
     assert police.shown_to(police) == str(police)
+
+
+def test_the_first_administrator_is_created_on_the_command_line_audited(capsys):
+    from django.core.management import call_command
+
+    call_command("user_create", "forste.admin", "--role", Role.SYSTEM_ADMIN, "--email", "it@example.org")
+
+    user = User.objects.get(username="forste.admin")
+    assert user.role == Role.SYSTEM_ADMIN and not user.has_usable_password()
+    assert "/konto/adgangskode/" in capsys.readouterr().out
+    event = admin_events("user_created")[0]
+    assert event.actor_id is None and event.detail["via"] == "command_line"
