@@ -41,6 +41,17 @@ WHAT_LABELS = {
     "handover_decide": _("Overdragelse afgjort"),
     "audit_log_search": _("Søgning i adgangsloggen"),
     "access_report": _("Indsigtsrapport (art. 15)"),
+    "user_created": _("Bruger oprettet"),
+    "role_changed": _("Rolle ændret"),
+    "role_change_requested": _("Rolle anmodet (afventer godkendelse)"),
+    "role_change_approved": _("Rolle godkendt"),
+    "role_change_rejected": _("Rolle afvist"),
+    "set_password_link_sent": _("Link til adgangskode sendt"),
+    "password_reset": _("Adgangskode nulstillet"),
+    "password_set": _("Adgangskode valgt"),
+    "user_deactivated": _("Bruger deaktiveret"),
+    "team_created": _("Team oprettet"),
+    "step_up": _("Identitet bekræftet med ny kode"),
 }
 
 
