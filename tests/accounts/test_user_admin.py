@@ -420,3 +420,14 @@ def test_the_first_administrator_is_created_on_the_command_line_audited(capsys):
     assert "/konto/adgangskode/" in capsys.readouterr().out
     event = admin_events("user_created")[0]
     assert event.actor_id is None and event.detail["via"] == "command_line"
+
+
+def test_templates_show_staff_to_external_roles_by_agency(cmm_worker, police):
+    from django.template import Context, Template
+
+    rendered = Template("{% load staff %}{{ member|shown_to:viewer }}").render(
+        Context({"member": cmm_worker, "viewer": police})
+    )
+
+    assert rendered == "Center mod Menneskehandel"
+    assert cmm_worker.username not in rendered
