@@ -312,6 +312,8 @@ class RoleRequestDecideView(View):
                 "title": _("Godkend eller afvis rolle"),
                 "summary": [
                     (_("Bruger"), f"{staff} ({staff.username})"),
+                    # Where the set-password link went: the person approved must be the one who has that address.
+                    (_("E-mail"), staff.email),
                     (_("Nuværende rolle"), staff.get_role_display() or _("Ingen rolle")),
                     (_("Ny myndighed"), role_request.get_agency_display() or _("Ingen myndighed")),
                     (_("Ny rolle"), role_request.get_role_display()),

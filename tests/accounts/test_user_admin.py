@@ -431,3 +431,27 @@ def test_templates_show_staff_to_external_roles_by_agency(cmm_worker, police):
 
     assert rendered == "Center mod Menneskehandel"
     assert cmm_worker.username not in rendered
+
+
+def test_the_coordinator_sees_where_the_link_went_before_approving(client, sysadmin, coordinator):
+    role_request = services.user_create(
+        actor=sysadmin, base_url="http://testserver", **{**new_user_data(email="nina.ny@example.org"), "team": None}
+    )
+    step_up(login(client, coordinator))
+
+    page = client.get(f"/rolleanmodninger/{role_request.pk}/").content.decode()
+
+    assert "nina.ny@example.org" in page and "ny.kontakt" in page
+
+
+def test_a_deactivated_users_link_no_longer_works(sysadmin):
+    from django.test import Client
+
+    role_request = services.user_create(
+        actor=sysadmin, base_url="http://testserver", **{**new_user_data(), "team": None}
+    )
+    link = set_password_link()
+
+    services.user_deactivate(user=role_request.user, actor=sysadmin)
+
+    assert "Linket virker ikke" in Client().get(link, follow=True).content.decode()
