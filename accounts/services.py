@@ -341,6 +341,15 @@ def user_role_decide(*, role_request: RoleRequest, approve: bool, actor, request
     return role_request
 
 
+@transaction.atomic
+def user_role_request_cancel(*, user: User, actor, request=None) -> None:
+    """Withdraw the user's role change still waiting for approval (asked by mistake, or no longer wanted)."""
+    _require_administrator(actor=actor, user=user)
+    if not _pending_cancel(user, timezone.now()):
+        raise AccountRefused(_("Brugeren har ingen rolleændring, der afventer godkendelse."))
+    _audit_admin(actor=actor, what="role_change_cancelled", user=user, request=request)
+
+
 def set_password_path(user: User) -> str:
     """The user's set-password address: valid once, for PASSWORD_RESET_TIMEOUT, while the password is unchanged."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))

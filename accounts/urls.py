@@ -22,6 +22,7 @@ urlpatterns = [
             ("otp_reset", "nulstil-to-faktor"),
             ("unlock", "ophaev-spaerring"),
             ("logout", "log-ud-overalt"),
+            ("cancel_role_request", "annuller-rolleanmodning"),
         ]
     ],
     path("rolleanmodninger/", user_views.role_requests, name="role_requests"),

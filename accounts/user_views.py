@@ -238,6 +238,14 @@ USER_ACTIONS = {
         gettext_lazy("De mislykkede forsøg på at logge ind med brugerens navn glemmes, og spærringen ophæves."),
         gettext_lazy("Spærringen er ophævet."),
     ),
+    "cancel_role_request": UserAction(
+        services.user_role_request_cancel,
+        gettext_lazy("Annullér rolleanmodning"),
+        gettext_lazy(
+            "Rolleændringen, der afventer godkendelse, trækkes tilbage. Brugeren beholder sin nuværende rolle."
+        ),
+        gettext_lazy("Rolleanmodningen er annulleret."),
+    ),
     "logout": UserAction(
         services.user_logout_everywhere,
         gettext_lazy("Log ud overalt"),
@@ -249,13 +257,17 @@ USER_ACTIONS = {
 
 def user_detail(request, user_id):
     staff = get_object_or_404(User.objects.select_related("team"), pk=user_id)
+    role_requests = queries.user_role_requests(staff)
+    actions = [] if staff.pk == request.user.pk or not staff.is_active else list(USER_ACTIONS.items())
+    if not any(change.status == change.Status.PENDING for change in role_requests):
+        actions = [(slug, action) for slug, action in actions if slug != "cancel_role_request"]
     return render(
         request,
         "accounts/user_detail.html",
         {
             "staff": staff,
-            "role_requests": queries.user_role_requests(staff),
-            "actions": [] if staff.pk == request.user.pk or not staff.is_active else USER_ACTIONS.items(),
+            "role_requests": role_requests,
+            "actions": actions,
         },
     )
 

@@ -46,6 +46,7 @@ WHAT_LABELS = {
     "role_change_requested": _("Rolle anmodet (afventer godkendelse)"),
     "role_change_approved": _("Rolle godkendt"),
     "role_change_rejected": _("Rolle afvist"),
+    "role_change_cancelled": _("Rolleanmodning annulleret"),
     "set_password_link_sent": _("Link til adgangskode sendt"),
     "password_reset": _("Adgangskode nulstillet"),
     "password_set": _("Adgangskode valgt"),

@@ -235,6 +235,7 @@ ROUTES: dict[str, Route] = {
     "accounts:user_otp_reset": Route(Action.MANAGE_USERS, step_up=True),
     "accounts:user_unlock": Route(Action.MANAGE_USERS, step_up=True),
     "accounts:user_logout": Route(Action.MANAGE_USERS, step_up=True),
+    "accounts:user_cancel_role_request": Route(Action.MANAGE_USERS, step_up=True),
     "accounts:team_create": Route(Action.MANAGE_USERS, step_up=True),
     "accounts:role_requests": Route(Action.DECIDE_ROLE_REQUEST),
     "accounts:role_request_decide": Route(Action.DECIDE_ROLE_REQUEST, step_up=True),

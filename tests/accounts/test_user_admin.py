@@ -455,3 +455,15 @@ def test_a_deactivated_users_link_no_longer_works(sysadmin):
     services.user_deactivate(user=role_request.user, actor=sysadmin)
 
     assert "Linket virker ikke" in Client().get(link, follow=True).content.decode()
+
+
+def test_the_administrator_withdraws_a_pending_role_change_audited(client, sysadmin, police):
+    services.user_role_request(user=police, agency=Agency.CMM, role=Role.CMM_COORDINATOR, actor=sysadmin)
+    step_up(login(client, sysadmin))
+    assert "annuller-rolleanmodning" in client.get(f"{USERS}{police.pk}/").content.decode()
+
+    client.post(f"{USERS}{police.pk}/annuller-rolleanmodning/", {"confirmed": "yes"})
+
+    assert RoleRequest.objects.get().status == RoleRequest.Status.CANCELLED
+    assert admin_events("role_change_cancelled")[0].detail == {"user": police.username}
+    assert "annuller-rolleanmodning" not in client.get(f"{USERS}{police.pk}/").content.decode()
