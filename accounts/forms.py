@@ -1,9 +1,13 @@
 import re
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from cmm.forms import DkfdsForm
+
+from .models import Agency, Role, Team
 
 
 def _normalise(code: str) -> str:
@@ -43,3 +47,65 @@ class OTPEnrolForm(DkfdsForm):
         if not re.fullmatch(r"\d{6}", code):
             raise forms.ValidationError(_("Skriv de 6 cifre, appen viser."))
         return code
+
+
+class RoleForm(DkfdsForm):
+    """Agency, role and team: what the access policy reads about a member of staff."""
+
+    agency = forms.ChoiceField(
+        label=_("Myndighed"), choices=[("", _("Ingen myndighed")), *Agency.choices], required=False
+    )
+    role = forms.ChoiceField(label=_("Rolle"), choices=[("", _("Vælg rolle")), *Role.choices])
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.order_by("agency", "name"),
+        required=False,
+        empty_label=_("Intet team"),
+        help_text=_("NGO- og IOM-medarbejdere skal have organisationens team: sager deles med teamet."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].label_from_instance = lambda team: f"{team.name} ({team.agency})"
+
+    def clean(self):
+        from .services import AccountRefused, role_checked
+
+        data = super().clean()
+        if {"agency", "role", "team"} <= data.keys():
+            try:
+                role_checked(agency=data["agency"], role=data["role"], team=data["team"])
+            except AccountRefused as refused:
+                self.add_error(refused.field, refused.message)
+        return data
+
+
+class UserCreateForm(RoleForm):
+    username = forms.CharField(
+        label=_("Brugernavn"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Bogstaver, tal og . @ + - _"),
+    )
+    first_name = forms.CharField(label=_("Fornavn"), max_length=150)
+    last_name = forms.CharField(label=_("Efternavn"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("Linket til at vælge adgangskode sendes hertil. Du ser det ikke selv.")
+    )
+
+    field_order = ["username", "first_name", "last_name", "email", "agency", "role", "team"]
+
+
+class TeamForm(DkfdsForm):
+    agency = forms.ChoiceField(label=_("Myndighed"), choices=[("", _("Vælg myndighed")), *Agency.choices])
+    name = forms.CharField(label=_("Navn"), max_length=100)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm, DkfdsForm):
+    """Django's form (the password validators in settings), with the design system's classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = _(
+            "Mindst 15 tegn. En sætning er let at huske; undgå almindelige adgangskoder og dit navn."
+        )

@@ -1,8 +1,9 @@
-"""Two-factor devices and login lockouts: enrol, verify, reset, unlock. Every refusal and reset is audited.
+"""Staff accounts: two-factor devices, lockouts, and the administrator's and coordinators' actions on accounts.
 
 The devices are accounts.devices' (secrets encrypted or hashed), not django-otp's own models (secrets in clear).
 
-Codes and passwords are never logged or audited; the audit rows name the event, the user and counts only.
+Every refusal, reset and administrative action is audited. Codes, passwords and set-password links are never
+logged or audited; the audit rows name the event, the user and counts only.
 """
 
 import re
@@ -10,10 +11,16 @@ from base64 import b32encode
 
 import segno
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 from django_otp.models import Device
@@ -31,6 +38,8 @@ from .devices import (
     new_recovery_code,
     recovery_code_hash,
 )
+from .models import ROLE_AGENCIES, TEAM_REQUIRED_ROLES, Agency, Role, RoleRequest, Team, User
+from .tokens import set_password_token
 
 RECOVERY_CODE_COUNT = 10
 TOTP_CODE = re.compile(r"\d{6}")
@@ -44,6 +53,24 @@ ENROLMENT_SECONDS = 10 * 60
 class OTPRefused(Exception):
     """A code was not accepted; the message is safe to show (it says nothing about which part was wrong)."""
 
+
+class AccountRefused(Exception):
+    """An action on an account that the rules refuse; the message is for the administrator or coordinator."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _require_administrator(*, actor, user=None) -> None:
+    """Only the system administrator acts on accounts, and never on their own."""
+    from cases import access  # the policy sits above the apps it governs
+
+    if not access.role_may(actor, access.Action.MANAGE_USERS):
+        raise AccountRefused(_("Kun systemadministratoren kan administrere brugere."))
+    if user is not None and user.pk == actor.pk:
+        raise AccountRefused(_("Du kan ikke ændre din egen bruger. Det skal en anden administrator gøre."))
 
 
 def _audit_admin(*, actor, what: str, user, request=None, **detail) -> None:
@@ -200,6 +227,7 @@ def user_otp_reset(*, user, actor, request=None) -> None:
     The sessions end too, so whoever held a session (perhaps with a stolen device) cannot enrol a new one.
     The user is told by email, so a reset they did not ask for does not go unnoticed.
     """
+    _require_administrator(actor=actor, user=user)
     had_device = user_has_device(user, confirmed=None)
     AuthenticatorDevice.objects.filter(user=user).delete()
     RecoveryCodeDevice.objects.filter(user=user).delete()
@@ -213,6 +241,7 @@ def user_otp_reset(*, user, actor, request=None) -> None:
 @transaction.atomic
 def user_logout_everywhere(*, user, actor, request=None) -> int:
     """End all the user's sessions now (a lost laptop, a suspicion): they must log in again with both factors."""
+    _require_administrator(actor=actor, user=user)
     sessions = user_sessions_end(user)
     _audit_admin(actor=actor, what="sessions_ended", user=user, request=request, sessions_ended=sessions)
     return sessions
@@ -224,6 +253,7 @@ def user_login_unlock(*, user, actor, request=None) -> int:
 
     The earlier lockouts still count towards the doubling of the next pause (accounts.lockout).
     """
+    _require_administrator(actor=actor, user=user)
     removed = axes_reset(username=lockout.username_key(user.username))
     _audit_admin(actor=actor, what="login_unlocked", user=user, request=request, attempts_removed=removed)
     return removed
@@ -241,3 +271,271 @@ def login_locked_out_audit(*, username: str, request) -> None:
     audit_security(
         actor=None, what="login_locked_out", request=request, detail={"username_hash": lockout.username_key(username)}
     )
+
+
+def role_checked(*, agency: str, role: str, team: Team | None) -> None:
+    """Refuse a combination the access rules do not fit: a role outside its agency, a team of another agency."""
+    if role not in ROLE_AGENCIES:
+        raise AccountRefused(_("Vælg en rolle."), field="role")
+    if agency not in ROLE_AGENCIES[role]:
+        raise AccountRefused(
+            _("Rollen %(role)s hører ikke til %(agency)s.")
+            % {"role": Role(role).label, "agency": Agency(agency).label if agency else _("ingen myndighed")},
+            field="role",
+        )
+    if team is not None and team.agency != agency:
+        raise AccountRefused(_("Teamet hører til en anden myndighed."), field="team")
+    if team is None and role in TEAM_REQUIRED_ROLES:
+        raise AccountRefused(_("Vælg organisationens team: sager deles med teamet."), field="team")
+
+
+def _role_apply(user: User, role_request: RoleRequest) -> None:
+    user.agency, user.role, user.team = role_request.agency, role_request.role, role_request.team
+    user.save(update_fields=["agency", "role", "team"])
+
+
+def _pending_cancel(user: User, now) -> int:
+    """Cancel the user's role change still waiting for approval, if any (a newer one, or a deactivation)."""
+    pending = RoleRequest.objects.filter(user=user, status=RoleRequest.Status.PENDING)
+    return pending.update(status=RoleRequest.Status.CANCELLED, decided_at=now)
+
+
+def _role_detail(role_request: RoleRequest) -> dict:
+    return {
+        "role_request": role_request.pk,
+        "role": role_request.role,
+        "agency": role_request.agency,
+        "team": role_request.team_id,
+    }
+
+
+@transaction.atomic
+def user_role_request(*, user: User, agency: str, role: str, team: Team | None = None, actor, request=None):
+    """Ask for a change of the user's agency, role and team; the change itself waits if the role reads cases.
+
+    A role that reads cases (cases.access.ROLE_APPROVERS) is pending until a coordinator of the agency
+    concerned approves it, and has no effect until then; any other change is applied now. A new request
+    cancels one still pending for the same user.
+    """
+    from cases import access
+
+    _require_administrator(actor=actor, user=user)
+    role_checked(agency=agency, role=role, team=team)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise AccountRefused(_("Brugeren er deaktiveret."))
+    if (user.agency, user.role, user.team_id) == (agency, role, team.pk if team else None):
+        raise AccountRefused(_("Brugeren har allerede denne myndighed, rolle og team."), field="role")
+    previous_role, now = user.role, timezone.now()
+    cancelled = _pending_cancel(user, now)
+    pending = access.role_needs_approval(role)
+    role_request = RoleRequest.objects.create(
+        user=user,
+        agency=agency,
+        role=role,
+        team=team,
+        requested_by=actor,
+        requested_at=now,
+        status=RoleRequest.Status.PENDING if pending else RoleRequest.Status.APPROVED,
+        decided_at=None if pending else now,
+    )
+    if not pending:
+        _role_apply(user, role_request)
+    _audit_admin(
+        actor=actor,
+        what="role_change_requested" if pending else "role_changed",
+        user=user,
+        request=request,
+        previous_role=previous_role,
+        requests_cancelled=cancelled,
+        **_role_detail(role_request),
+    )
+    return role_request
+
+
+@transaction.atomic
+def user_role_decide(*, role_request: RoleRequest, approve: bool, actor, request=None) -> RoleRequest:
+    """A coordinator of the agency concerned approves (the change takes effect now) or rejects a request.
+
+    Nobody decides a request about themselves, or one they asked for. A request decided or cancelled in the
+    meantime is refused (the conditional UPDATE claims it).
+    """
+    from cases import access
+
+    if not access.may_decide_role(actor, role_request.role):
+        raise AccountRefused(_("Kun en koordinator i den myndighed, rollen hører under, kan afgøre anmodningen."))
+    if actor.pk in (role_request.user_id, role_request.requested_by_id):
+        raise AccountRefused(_("Du kan ikke afgøre en anmodning om dig selv eller en, du selv har sendt."))
+    status = RoleRequest.Status.APPROVED if approve else RoleRequest.Status.REJECTED
+    claimed = RoleRequest.objects.filter(pk=role_request.pk, status=RoleRequest.Status.PENDING).update(
+        status=status, decided_by=actor, decided_at=timezone.now()
+    )
+    if claimed != 1:
+        raise AccountRefused(_("Anmodningen er allerede afgjort eller annulleret."))
+    role_request.refresh_from_db()
+    user = User.objects.select_for_update().get(pk=role_request.user_id)
+    if approve:
+        if not user.is_active:
+            raise AccountRefused(_("Brugeren er deaktiveret."))
+        _role_apply(user, role_request)
+    _audit_admin(
+        actor=actor,
+        what="role_change_approved" if approve else "role_change_rejected",
+        user=user,
+        request=request,
+        requested_by=role_request.requested_by.username,
+        **_role_detail(role_request),
+    )
+    return role_request
+
+
+@transaction.atomic
+def user_role_request_cancel(*, user: User, actor, request=None) -> None:
+    """Withdraw the user's role change still waiting for approval (asked by mistake, or no longer wanted)."""
+    _require_administrator(actor=actor, user=user)
+    if not _pending_cancel(user, timezone.now()):
+        raise AccountRefused(_("Brugeren har ingen rolleændring, der afventer godkendelse."))
+    _audit_admin(actor=actor, what="role_change_cancelled", user=user, request=request)
+
+
+def set_password_path(user: User) -> str:
+    """The user's set-password address: valid once, for PASSWORD_RESET_TIMEOUT, while the password is unchanged."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("accounts:set_password", kwargs={"uidb64": uid, "token": set_password_token.make_token(user)})
+
+
+def _set_password_link_send(*, user: User, actor, request=None, base_url: str = "") -> None:
+    """Email the user their set-password link; the administrator never sees it, nor the password chosen."""
+    path = set_password_path(user)
+    url = request.build_absolute_uri(path) if request is not None else f"{base_url.rstrip('/')}{path}"
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    context = {"user": user, "url": url, "hours": hours}
+    send_mail(
+        subject=render_to_string("accounts/email/set_password_subject.txt", context).strip(),
+        message=render_to_string("accounts/email/set_password.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    _audit_admin(actor=actor, what="set_password_link_sent", user=user, request=request, valid_hours=hours)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    agency: str,
+    role: str,
+    team: Team | None = None,
+    actor,
+    request=None,
+    base_url: str = "",
+) -> RoleRequest:
+    """Create a user without a password, ask for their role, and email them a set-password link.
+
+    The user then chooses a password and, at the first login, sets up an authenticator app. A role that reads
+    cases waits for a coordinator's approval (user_role_request); until then the user has no role at all.
+    """
+    _require_administrator(actor=actor)
+    role_checked(agency=agency, role=role, team=team)
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountRefused(_("Brugernavnet er allerede i brug."), field="username")
+    if not email:
+        raise AccountRefused(
+            _("Skriv brugerens e-mailadresse: linket til at vælge adgangskode sendes dertil."), "email"
+        )
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_unusable_password()
+    user.save()
+    _audit_admin(actor=actor, what="user_created", user=user, request=request)
+    role_request = user_role_request(user=user, agency=agency, role=role, team=team, actor=actor, request=request)
+    _set_password_link_send(user=user, actor=actor, request=request, base_url=base_url)
+    return role_request
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, actor, request=None) -> None:
+    """The password and the second factor are removed and the sessions end; the user gets a new link by email.
+
+    The administrator neither sees nor sets the new password: the user chooses it, then sets up their app again.
+    """
+    _require_administrator(actor=actor, user=user)
+    if not user.email:
+        raise AccountRefused(_("Brugeren har ingen e-mailadresse, så linket kan ikke sendes."))
+    user.set_unusable_password()  # a new unusable value: links sent before this one stop working
+    user.save(update_fields=["password"])
+    user_otp_reset(user=user, actor=actor, request=request)
+    _audit_admin(actor=actor, what="password_reset", user=user, request=request)
+    _set_password_link_send(user=user, actor=actor, request=request)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor, request=None) -> None:
+    """The user can no longer log in; their sessions end and a role change still pending is cancelled."""
+    _require_administrator(actor=actor, user=user)
+    if not User.objects.filter(pk=user.pk, is_active=True).update(is_active=False):
+        raise AccountRefused(_("Brugeren er allerede deaktiveret."))
+    user.is_active = False
+    cancelled = _pending_cancel(user, timezone.now())
+    sessions = user_sessions_end(user)
+    _audit_admin(
+        actor=actor,
+        what="user_deactivated",
+        user=user,
+        request=request,
+        sessions_ended=sessions,
+        requests_cancelled=cancelled,
+    )
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str, request=None) -> None:
+    """The user chose their password through the set-password link (which this makes invalid)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_security(actor=user, what="password_set", request=request)
+
+
+def step_up_verified_audit(*, user, request) -> None:
+    """A fresh second-factor code before an administrative action or an approval (AU-06)."""
+    audit_security(actor=user, what="step_up", request=request)
+
+
+@transaction.atomic
+def team_create(*, agency: str, name: str, actor, request=None) -> Team:
+    """A new team (or an NGO's or the IOM's organisation, which cases can be shared with). Grants nothing."""
+    _require_administrator(actor=actor)
+    if Team.objects.filter(agency=agency, name__iexact=name).exists():
+        raise AccountRefused(_("Myndigheden har allerede et team med det navn."), field="name")
+    team = Team.objects.create(agency=agency, name=name)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ADMIN,
+        what="team_created",
+        purpose=AuditEvent.Purpose.ADMINISTRATION,
+        detail={"team": team.pk, "agency": agency},
+        request=request,
+    )
+    return team
+
+
+@transaction.atomic
+def user_create_from_command_line(
+    *, username: str, email: str, agency: str, role: str, team: Team | None = None, first_name="", last_name=""
+) -> User:
+    """A user with their role at once, for a new installation's first administrator and coordinators.
+
+    There is nobody yet to approve a role, so this is the command line's (manage.py user_create): whoever runs
+    it has the server already. The audit row says so; the user chooses their password through the link.
+    """
+    role_checked(agency=agency, role=role, team=team)
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountRefused(_("Brugernavnet er allerede i brug."), field="username")
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    user.agency, user.role, user.team = agency, role, team
+    user.set_unusable_password()
+    user.save()
+    _audit_admin(actor=None, what="user_created", user=user, via="command_line", role=role, agency=agency)
+    return user

@@ -45,6 +45,18 @@ WHAT_LABELS = {
     "csrf_failed": _("Formular afvist af CSRF-tjekket"),
     "stale_write": _("Skrivning afvist: sagen var ændret"),
     "session_replayed": _("Afsluttet session genbrugt"),
+    "user_created": _("Bruger oprettet"),
+    "role_changed": _("Rolle ændret"),
+    "role_change_requested": _("Rolle anmodet (afventer godkendelse)"),
+    "role_change_approved": _("Rolle godkendt"),
+    "role_change_rejected": _("Rolle afvist"),
+    "role_change_cancelled": _("Rolleanmodning annulleret"),
+    "set_password_link_sent": _("Link til adgangskode sendt"),
+    "password_reset": _("Adgangskode nulstillet"),
+    "password_set": _("Adgangskode valgt"),
+    "user_deactivated": _("Bruger deaktiveret"),
+    "team_created": _("Team oprettet"),
+    "step_up": _("Identitet bekræftet med ny kode"),
 }
 
 

@@ -32,6 +32,8 @@ class Action:
     BREAK_THE_GLASS = "break_the_glass"
     AUDIT_LOG = "audit_log"
     MANAGE_USERS = "manage_users"
+    DECIDE_ROLE_REQUEST = "decide_role_request"
+    STEP_UP = "step_up"
     API_DOCS = "api_docs"
     # Actions on one case the user can see.
     VIEW = "view"
@@ -44,8 +46,9 @@ class Action:
     DECIDE_HANDOVER = "decide_handover"
 
 
-CASEWORK_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR, Role.DIS_CASEWORKER})
 CMM_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR})
+DIS_ROLES = frozenset({Role.DIS_CASEWORKER, Role.DIS_COORDINATOR})
+CASEWORK_ROLES = CMM_ROLES | DIS_ROLES
 EXTERNAL_REFERRERS = frozenset({Role.POLICE_LIAISON, Role.REFERRING_AUTHORITY, Role.NGO_WORKER})
 SHARED_WITH_ROLES = frozenset({Role.NGO_WORKER, Role.IOM_OFFICER})
 OPEN_STATES = frozenset({Case.Status.REFERRED, Case.Status.IDENTIFIED, Case.Status.PERIOD})
@@ -79,7 +82,18 @@ POLICY: dict[str, Rule] = {
         frozenset({Role.CMM_COORDINATOR}), gettext_lazy("Nødadgang til en sag uden for egen adgang, med begrundelse")
     ),
     Action.AUDIT_LOG: Rule(frozenset({Role.DP_AUDITOR}), gettext_lazy("Adgangsloggen og indsigtsrapporter")),
-    Action.MANAGE_USERS: Rule(frozenset({Role.SYSTEM_ADMIN}), gettext_lazy("Administrere brugere (ingen sager)")),
+    Action.MANAGE_USERS: Rule(
+        frozenset({Role.SYSTEM_ADMIN}),
+        gettext_lazy(
+            "Administrere brugere (ingen sager); en rolle, der giver sager, kræver en koordinators godkendelse"
+        ),
+    ),
+    Action.DECIDE_ROLE_REQUEST: Rule(
+        frozenset({Role.CMM_COORDINATOR, Role.DIS_COORDINATOR}),
+        gettext_lazy("Godkende eller afvise en rolle, der giver adgang til sager"),
+        extra=gettext_lazy("kun for egen myndigheds roller (se nedenfor), aldrig egen eller egen anmodning"),
+    ),
+    Action.STEP_UP: Rule(frozenset(Role.values), gettext_lazy("Bekræfte sin identitet med en ny kode")),
     Action.API_DOCS: Rule(
         CASEWORK_ROLES | SHARED_WITH_ROLES | frozenset({Role.SYSTEM_ADMIN}), gettext_lazy("API-dokumentationen")
     ),
@@ -128,7 +142,7 @@ POLICY: dict[str, Rule] = {
         extra=gettext_lazy("når ingen anden anmodning afventer"),
     ),
     Action.DECIDE_HANDOVER: Rule(
-        frozenset({Role.CMM_COORDINATOR, Role.DIS_CASEWORKER}),
+        frozenset({Role.CMM_COORDINATOR}) | DIS_ROLES,
         gettext_lazy("Acceptere eller afvise en overdragelse"),
         states=OPEN_STATES,
         authority="receiving",
@@ -146,6 +160,10 @@ SCOPES = {
     Role.DIS_CASEWORKER: gettext_lazy(
         "Sager, hvor Udlændingestyrelsen er kompetent myndighed eller har en overdragelse at tage stilling til"
     ),
+    Role.DIS_COORDINATOR: gettext_lazy(
+        "Som sagsbehandleren: sager, hvor Udlændingestyrelsen er kompetent myndighed eller har en overdragelse at"
+        " tage stilling til"
+    ),
     Role.NGO_WORKER: gettext_lazy("Kun sager delt med deres organisation efter samtykke, til samtykket udløber"),
     Role.IOM_OFFICER: gettext_lazy("Kun sager delt med deres organisation efter samtykke, til samtykket udløber"),
     Role.POLICE_LIAISON: gettext_lazy("Ingen sager; kun status på egne henvisninger"),
@@ -154,6 +172,38 @@ SCOPES = {
     Role.DP_AUDITOR: gettext_lazy("Ingen sager; adgangsloggen"),
     Role.SYSTEM_ADMIN: gettext_lazy("Ingen sager; brugeradministration"),
 }
+
+# Separation of duties: a role that reads cases (or who searched the access log for a person) is given by
+# the administrator and takes effect only when a coordinator of the agency concerned approves it. CMM shares
+# with the NGOs and the IOM, so a CMM coordinator approves their roles; the access-log auditor can search the
+# log for a person, so a CMM coordinator approves that role too. Nobody approves their own request or a
+# request about themselves. The other roles read no case and take effect when the administrator saves.
+ROLE_APPROVERS: dict[str, str] = {
+    Role.CMM_CONTACT_PERSON: Role.CMM_COORDINATOR,
+    Role.CMM_COORDINATOR: Role.CMM_COORDINATOR,
+    Role.NGO_WORKER: Role.CMM_COORDINATOR,
+    Role.IOM_OFFICER: Role.CMM_COORDINATOR,
+    Role.DP_AUDITOR: Role.CMM_COORDINATOR,
+    Role.DIS_CASEWORKER: Role.DIS_COORDINATOR,
+    Role.DIS_COORDINATOR: Role.DIS_COORDINATOR,
+}
+# The agency each approving role acts for: its coordinator approves only with that agency.
+APPROVER_AGENCY = {Role.CMM_COORDINATOR: Agency.CMM, Role.DIS_COORDINATOR: Agency.DIS}
+
+
+def role_needs_approval(role: str) -> bool:
+    return role in ROLE_APPROVERS
+
+
+def may_decide_role(user, role: str) -> bool:
+    """May this coordinator approve or reject the given role (for someone else, asked by someone else)?"""
+    approver = ROLE_APPROVERS.get(role)
+    return (
+        approver is not None
+        and role_may(user, Action.DECIDE_ROLE_REQUEST)
+        and user.role == approver
+        and user.agency == APPROVER_AGENCY[approver]
+    )
 
 
 @dataclass(frozen=True)
@@ -169,6 +219,9 @@ class Route:
     def action_for(self, method: str) -> str:
         return dict(self.methods).get(method.upper(), self.action)
 
+    # Asks for a fresh second-factor code first (AU-06): an administrator's action on an account, an approval.
+    step_up: bool = False
+
 
 PUBLIC = Route(public=True)
 
@@ -178,6 +231,21 @@ ROUTES: dict[str, Route] = {
     "logout": PUBLIC,
     "accounts:verify": PUBLIC,  # the second factor (login required, two-factor not yet)
     "accounts:enrol": PUBLIC,
+    "accounts:set_password": PUBLIC,  # the single-use link sent to a new user, or after a reset
+    "accounts:step_up": Route(Action.STEP_UP),
+    "accounts:user_list": Route(Action.MANAGE_USERS),
+    "accounts:user_detail": Route(Action.MANAGE_USERS),
+    "accounts:user_create": Route(Action.MANAGE_USERS, step_up=True),
+    "accounts:user_role": Route(Action.MANAGE_USERS, step_up=True),
+    "accounts:user_deactivate": Route(Action.MANAGE_USERS, step_up=True),
+    "accounts:user_password_reset": Route(Action.MANAGE_USERS, step_up=True),
+    "accounts:user_otp_reset": Route(Action.MANAGE_USERS, step_up=True),
+    "accounts:user_unlock": Route(Action.MANAGE_USERS, step_up=True),
+    "accounts:user_logout": Route(Action.MANAGE_USERS, step_up=True),
+    "accounts:user_cancel_role_request": Route(Action.MANAGE_USERS, step_up=True),
+    "accounts:team_create": Route(Action.MANAGE_USERS, step_up=True),
+    "accounts:role_requests": Route(Action.DECIDE_ROLE_REQUEST),
+    "accounts:role_request_decide": Route(Action.DECIDE_ROLE_REQUEST, step_up=True),
     "set_language": PUBLIC,
     "cases:home": Route(Action.HOME),
     "cases:list": Route(Action.LIST_CASES),
@@ -209,8 +277,8 @@ ROUTES: dict[str, Route] = {
     "schema": Route(Action.API_DOCS),
     "api-docs": Route(Action.API_DOCS),
 }
-# The Django admin (users, teams): its many URLs share one rule.
-ROUTE_NAMESPACES: dict[str, Route] = {"admin": Route(Action.MANAGE_USERS)}
+# URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
+ROUTE_NAMESPACES: dict[str, Route] = {}
 
 
 def route_for(view_name: str) -> Route | None:
@@ -293,13 +361,15 @@ def visible_cases(user) -> QuerySet[Case]:
             scope |= Q(team_id=user.team_id)
     elif user.role == Role.CMM_COORDINATOR:
         scope = Q(competent_authority=Agency.CMM) | Q(team__isnull=False) | Q(contact_person__isnull=False)
-    else:  # DIS caseworker
+    elif user.role in DIS_ROLES:
         from grants.models import Handover  # grants builds on cases; imported late to avoid a cycle
 
         handover_to_dis = Exists(
             Handover.objects.filter(case=OuterRef("pk"), status=Handover.Status.PENDING, to_authority=Agency.DIS)
         )
         scope = Q(competent_authority=Agency.DIS) | handover_to_dis
+    else:
+        return Case.objects.none()
     return Case.objects.filter(scope | user_grant(user, now))
 
 

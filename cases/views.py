@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts import queries as account_queries
 from accounts.models import COMPETENT_AUTHORITIES
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_stale_write, filters_used
@@ -28,6 +29,10 @@ def home(request):
         audit_read(
             request, action=AuditEvent.Action.LIST, what="home", cases=[*my_cases, *(d.case_id for d in deadlines)]
         )
+    # A coordinator's task: roles waiting for their approval (a count; the list is on its own page).
+    role_requests = 0
+    if access.role_may(request.user, access.Action.DECIDE_ROLE_REQUEST):
+        role_requests = account_queries.role_requests_to_decide(request.user).count()
     return render(
         request,
         "cases/home.html",
@@ -36,6 +41,7 @@ def home(request):
             "deadlines": deadlines,
             "can_list": can_list,
             "can_register": access.can_register_referral(request.user),
+            "role_requests": role_requests,
         },
     )
 

@@ -12,12 +12,19 @@ MENU = [
     ("audit:search", Action.AUDIT_LOG, _("Adgangslog")),
     ("grants:emergency_review", Action.AUDIT_LOG, _("Nødadgang til gennemgang")),
     ("grants:break_the_glass", Action.BREAK_THE_GLASS, _("Nødadgang")),
-    ("admin:index", Action.MANAGE_USERS, _("Brugere")),
+    ("accounts:user_list", Action.MANAGE_USERS, _("Brugere")),
+    ("accounts:role_requests", Action.DECIDE_ROLE_REQUEST, _("Rolleanmodninger")),
 ]
 
 
-# The menu entry a page belongs under, by its URL namespace (a case page sits under "Sager").
-SECTIONS = {"cases": "cases:list", "grants": "cases:list", "audit": "audit:search"}
+# The menu entry a page belongs under, by its URL name or else its namespace (a case page sits under "Sager").
+SECTIONS = {
+    "cases": "cases:list",
+    "grants": "cases:list",
+    "audit": "audit:search",
+    "accounts": "accounts:user_list",
+    "accounts:role_request_decide": "accounts:role_requests",
+}
 MENU_NAMES = frozenset(name for name, _action, _label in MENU)
 
 
@@ -29,7 +36,7 @@ def menu(request):
     match = request.resolver_match
     current = match.view_name if match else ""
     # A page with its own menu entry is marked by that entry alone (not also by its namespace's section).
-    section = None if current in MENU_NAMES else SECTIONS.get(current.split(":", 1)[0])
+    section = None if current in MENU_NAMES else SECTIONS.get(current, SECTIONS.get(current.split(":", 1)[0]))
     return {
         "menu": [
             {

@@ -88,4 +88,19 @@ class PolicyMiddleware:
                     status=403,
                 )
             raise PermissionDenied
+        if route.step_up:
+            return _step_up_challenge(request)
         return None
+
+
+def _step_up_challenge(request):
+    """Send a session without a fresh second-factor code to the step-up page, and back here after it."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+
+    from accounts.step_up import step_up_recent
+
+    if step_up_recent(request):
+        return None
+    # A POST is never replayed: after the code, the same address's page (a form, or its confirmation) again.
+    return redirect_to_login(request.get_full_path(), reverse("accounts:step_up"))

@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -7,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as accounts_views
 from accounts.middleware import otp_not_required
 
+# No Django admin: users are managed in the accounts pages (audited, with a second person for case roles), and
+# /admin/ and /admin/login/ answer 404 like any address that does not exist.
 urlpatterns = [
     path("", include("cases.urls")),
     path("", include("grants.urls")),
@@ -18,5 +19,4 @@ urlpatterns = [
     path("api/v1/", include("cases.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django_otp.oath import TOTP
 
 from accounts.devices import AuthenticatorDevice, RecoveryCode, RecoveryCodeDevice, recovery_code_hash
 from accounts.models import Agency, Role, Team, User
+from accounts.step_up import STEP_UP_SESSION_KEY
 from cases import services
 from cases.codes import ExploitationForm, ReferralChannel, ReferralSource, ResidenceStatus
 
@@ -81,6 +82,19 @@ def login(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def step_up(client):
+    """Mark the client's session as having just passed the step-up page (a fresh code, AU-06)."""
+    session = client.session
+    session[STEP_UP_SESSION_KEY] = int(timezone.now().timestamp())
+    session.save()
+    return client
+
+
+def admin_action(client, action: str, user):
+    """An administrator's confirmed action on a user's account, from the user administration pages."""
+    return client.post(f"/brugere/{user.pk}/{action}/", {"confirmed": "yes"})
 
 
 def person_data(**overrides) -> dict:

@@ -167,6 +167,10 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 15 * 60
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+# An administrator's action on an account, and a coordinator's approval of a role, need a code this fresh.
+STEP_UP_AGE = 5 * 60
+# A set-password link (a new user, a reset) works once, and for 72 hours.
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -17,7 +17,7 @@ from accounts.lockout import username_key
 from accounts.models import Role
 from audit.models import AuditEvent
 from privacy import crypto
-from tests.factories import PASSWORD, UserFactory, login
+from tests.factories import PASSWORD, UserFactory, admin_action, login, step_up
 
 pytestmark = pytest.mark.django_db
 
@@ -152,11 +152,9 @@ def test_only_the_system_administrator_lifts_a_lockout_at_every_address_audited(
     for ip in ["10.0.0.1", "10.0.0.2"]:
         for _ in range(5):
             attempt(client, cmm_worker.username, ip=ip)
-    login(client, admin_user)
+    step_up(login(client, admin_user))
 
-    response = client.post(
-        "/admin/accounts/user/", {"action": "unlock_login", "_selected_action": [cmm_worker.pk], "index": 0}
-    )
+    response = admin_action(client, "ophaev-spaerring", cmm_worker)
 
     assert response.status_code == 302
     event = AuditEvent.objects.get(what="login_unlocked")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tasks import sessions_clear
 from audit.models import AuditEvent
-from tests.factories import TeamFactory, UserFactory, login, make_case
+from tests.factories import TeamFactory, UserFactory, admin_action, login, make_case, step_up
 
 pytestmark = pytest.mark.django_db
 
@@ -106,11 +106,9 @@ def test_the_session_cookie_lives_only_as_long_as_the_browser(client, cmm_worker
 def test_the_system_administrator_ends_all_of_a_users_sessions_audited(client, cmm_worker):
     admin = UserFactory(agency="", role=Role.SYSTEM_ADMIN, team=None, is_staff=True)
     browsers = [login(client.__class__(), cmm_worker) for _ in range(2)]
-    login(client, admin)
+    step_up(login(client, admin))
 
-    response = client.post(
-        "/admin/accounts/user/", {"action": "logout_everywhere", "_selected_action": [cmm_worker.pk], "index": 0}
-    )
+    response = admin_action(client, "log-ud-overalt", cmm_worker)
 
     assert response.status_code == 302
     assert all(to_login(browser.get("/")) for browser in browsers)

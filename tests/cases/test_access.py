@@ -62,6 +62,16 @@ def test_dis_caseworker_sees_cases_where_dis_is_competent(cases, dis_worker):
     }
 
 
+def test_the_dis_coordinator_has_the_dis_caseworkers_case_rules(cases, dis_worker):
+    dis_coordinator = UserFactory(agency=Agency.DIS, role=Role.DIS_COORDINATOR, team=None)
+
+    assert visible(dis_coordinator) == visible(dis_worker)
+    for action, rule in access.POLICY.items():
+        if action == Action.DECIDE_ROLE_REQUEST:
+            continue  # the coordinator's own duty: approving DIS roles
+        assert (Role.DIS_COORDINATOR in rule.roles) == (Role.DIS_CASEWORKER in rule.roles), action
+
+
 @pytest.mark.parametrize(
     ("agency", "role"),
     [
@@ -180,6 +190,7 @@ def test_notification_is_an_action_only_after_a_not_victim_decision(cases, cmm_w
         (Role.CMM_CONTACT_PERSON, True),
         (Role.CMM_COORDINATOR, True),
         (Role.DIS_CASEWORKER, True),
+        (Role.DIS_COORDINATOR, True),
         (Role.POLICE_LIAISON, True),
         (Role.REFERRING_AUTHORITY, True),
         (Role.NGO_WORKER, True),

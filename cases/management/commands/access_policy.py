@@ -55,6 +55,16 @@ def policy_table() -> str:
             lines.append(f"| {rule.description} (`{action}`) | {cells} | {states or '–'} | {rule.extra or '–'} |")
         lines += [
             "",
+            "## Roller, der kræver en anden persons godkendelse",
+            "",
+            "Systemadministratoren giver roller, men en rolle her træder først i kraft, når en koordinator i den",
+            "nævnte myndighed har godkendt den. Ingen godkender sin egen anmodning eller en anmodning om sig selv,",
+            "og ingen ændrer sin egen rolle. De øvrige roller giver ingen sager og træder i kraft med det samme.",
+            "",
+            "| rolle | godkendes af |",
+            "|---|---|",
+            *[f"| {Role(role).label} | {Role(approver).label} |" for role, approver in access.ROLE_APPROVERS.items()],
+            "",
             "## Adresser",
             "",
             "Enhver adresse i systemet står her; en adresse uden en linje afvises.",
@@ -64,7 +74,8 @@ def policy_table() -> str:
             *[
                 f"| `{name}` | {'offentlig' if route.public else f'`{route.action}`'}"
                 f"{''.join(f', {method}: `{action}`' for method, action in route.methods)}"
-                f"{' (for andre roller: 404)' if route.hidden else ''} |"
+                f"{' (for andre roller: 404)' if route.hidden else ''}"
+                f"{' (ny kode fra godkendelsesappen først)' if route.step_up else ''} |"
                 for name, route in sorted(access.ROUTES.items())
             ],
             *[f"| `{namespace}:*` | `{route.action}` |" for namespace, route in access.ROUTE_NAMESPACES.items()],

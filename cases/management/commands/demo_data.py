@@ -28,6 +28,7 @@ DEMO_USERS = [
     ("cmm.kontakt2", "Jonas", "Kontaktperson", Agency.CMM, Role.CMM_CONTACT_PERSON, "Team Vest"),
     ("cmm.koordinator", "Mette", "Koordinator", Agency.CMM, Role.CMM_COORDINATOR, "Team Øst"),
     ("us.sagsbehandler", "Ali", "Sagsbehandler", Agency.DIS, Role.DIS_CASEWORKER, None),
+    ("us.koordinator", "Lene", "Koordinator", Agency.DIS, Role.DIS_COORDINATOR, None),
     ("politi", "Peter", "Politi", Agency.POLICE, Role.POLICE_LIAISON, None),
     ("skat", "Sofie", "Skat", Agency.SKAT, Role.REFERRING_AUTHORITY, None),
     ("ngo", "Nadia", "NGO", Agency.NGO, Role.NGO_WORKER, "Reden International"),
@@ -133,7 +134,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Two-factor authentication: at each user's first login a QR code is shown; scan it with an "
             "authenticator app (FreeOTP, Google or Microsoft Authenticator), type the code, and keep the "
-            "recovery codes shown once. An administrator can reset a user's app in the admin (Brugere)."
+            "recovery codes shown once. The administrator (admin) manages users under Brugere; a role that reads "
+            "cases takes effect when a coordinator (cmm.koordinator, us.koordinator) approves it."
         )
 
     def create_users(self) -> dict[str, User]:
@@ -151,9 +153,9 @@ class Command(BaseCommand):
                 },
             )
             if created:
+                # Demo staff are fixtures: written directly, with a known password. Real users are created
+                # by the administrator (accounts.services.user_create) and choose their own password.
                 user.set_password(DEMO_PASSWORD)
-                # The system administrator manages users in the admin; no case model is registered there.
-                user.is_staff = user.is_superuser = role == Role.SYSTEM_ADMIN
                 user.save()
             users[username] = user
         return users
