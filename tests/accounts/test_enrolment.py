@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 
 from accounts.devices import AuthenticatorDevice
 from accounts.models import Role
-from tests.factories import PASSWORD, UserFactory, login, otp_code_for_secret
+from tests.factories import PASSWORD, UserFactory, admin_action, login, otp_code_for_secret, step_up
 
 pytestmark = pytest.mark.django_db
 
@@ -135,12 +135,11 @@ def test_the_user_is_told_by_email_when_the_administrator_resets_their_second_fa
     client, with_email, mailoutbox, django_capture_on_commit_callbacks
 ):
     administrator = UserFactory(agency="", role=Role.SYSTEM_ADMIN, team=None, is_staff=True)
-    login(client, administrator)
-
     with time_machine.travel(START, tick=True), django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/admin/accounts/user/", {"action": "reset_two_factor", "_selected_action": [with_email.pk], "index": 0}
-        )
+        step_up(login(client, administrator))
+        response = admin_action(client, "nulstil-to-faktor", with_email)
+
+    assert response.status_code == 302
 
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (["kontakt@cmm.example"], "CMM sagssystem: din to-faktor-godkendelse er nulstillet")
