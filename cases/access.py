@@ -298,10 +298,15 @@ def visible_cases(user) -> QuerySet[Case]:
 
 
 def case_for_view(user, number: str, queryset: QuerySet[Case] | None = None) -> Case:
-    """The case with this number if the user may see it; Http404 otherwise, as if it did not exist."""
+    """The case with this number if the user may see it; Http404 otherwise, as if it did not exist.
+
+    Every read of one case starts here, so the read-rate limit is checked here (audit.read_rate).
+    """
+    from audit.read_rate import read_rate_check
+
     qs = visible_cases(user) if queryset is None else queryset & visible_cases(user)
     try:
-        return qs.get(number=number)
+        case = qs.get(number=number)
     except Case.DoesNotExist:
         # A look-up outside one's scope is a security event; one for a number that does not exist looks the
         # same, and is logged the same way, so the log is no existence oracle either.
@@ -310,6 +315,9 @@ def case_for_view(user, number: str, queryset: QuerySet[Case] | None = None) -> 
 
         audit_record(actor=user, action=AuditEvent.Action.DENIED, what="case_lookup", detail={"number": number[:20]})
         raise Http404 from None
+    # Too many distinct cases read within the hour: ReadLimited (429) instead of the case.
+    read_rate_check(user, case)
+    return case
 
 
 def can_register_referral(user) -> bool:

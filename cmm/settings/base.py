@@ -241,6 +241,11 @@ DEADLINE_SCAN_SECONDS = env.int("DEADLINE_SCAN_SECONDS", default=300)
 RETENTION_RUN_SECONDS = env.int("RETENTION_RUN_SECONDS", default=24 * 60 * 60)
 # Break-the-glass access lasts this long; every use is an alert for the data-protection auditor.
 BREAK_THE_GLASS_HOURS = env.int("BREAK_THE_GLASS_HOURS", default=4)
+# Mass reads (audit/read_rate.py), counted from the access log: more distinct case files than this within an
+# hour raise an alert for the auditor; reading more than the hard limit is refused (429) for the cool-off.
+READ_ALERT_DISTINCT_CASES_PER_HOUR = env.int("READ_ALERT_DISTINCT_CASES_PER_HOUR", default=50)
+READ_HARD_LIMIT_PER_HOUR = env.int("READ_HARD_LIMIT_PER_HOUR", default=200)
+READ_LIMIT_COOLOFF_MINUTES = env.int("READ_LIMIT_COOLOFF_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
     "deadlines-mark-missed": {
         "task": "cases.tasks.deadlines_mark_missed",
