@@ -173,6 +173,7 @@ ROUTES: dict[str, Route] = {
     "accounts:verify": PUBLIC,  # the second factor (login required, two-factor not yet)
     "accounts:enrol": PUBLIC,
     "set_language": PUBLIC,
+    "csp_report": PUBLIC,  # browsers report CSP violations without a session (audit.views.csp_report)
     "cases:home": Route(Action.HOME),
     "cases:list": Route(Action.LIST_CASES),
     "cases:referral_create": Route(Action.REGISTER_REFERRAL),
