@@ -33,6 +33,11 @@ DETAIL_LABELS = {
     "status": gettext_lazy("svar"),
     "staff_names": gettext_lazy("navne vist"),
     "deadlines": gettext_lazy("frister"),
+    "distinct": gettext_lazy("forskellige sager"),
+    "limit": gettext_lazy("grænse"),
+    "limited": gettext_lazy("spærret"),
+    "read_alert": gettext_lazy("alarm"),
+    "read_alerts": gettext_lazy("alarmer"),
 }
 
 

@@ -276,3 +276,14 @@ def test_a_reviewed_alert_cannot_be_reviewed_again_and_others_cannot_review(clie
     assert client.post("/noedadgang/gennemgang/", {"read_alert": "x"}).status_code == 404
     assert client.post("/noedadgang/gennemgang/", {"read_alert": alert.pk}).status_code == 302
     assert client.post("/noedadgang/gennemgang/", {"read_alert": alert.pk}).status_code == 404
+
+
+@small_limits
+def test_the_refusal_speaks_the_users_language(reader, cases, at_the_limit):
+    reader.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    page = reader.get(f"/sager/{cases[0].number}/").content.decode()
+    api = reader.get(f"/api/v1/cases/{cases[0].number}/").json()
+
+    assert "Access to cases is blocked" in page and "blocked for 15 min" in page
+    assert api["errors"][0]["detail"].startswith("You have opened unusually many cases within the last hour")
