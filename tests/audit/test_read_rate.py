@@ -18,7 +18,7 @@ from audit.models import AuditEvent, ReadAlert
 from audit.read_rate import read_usage
 from audit.services import audit_record
 from cases.models import Case, CaseEvent
-from tests.factories import UserFactory, login, make_case
+from tests.factories import UserFactory, login, make_case, person_data, referral_data
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +287,15 @@ def test_the_refusal_speaks_the_users_language(reader, cases, at_the_limit):
 
     assert "Access to cases is blocked" in page and "blocked for 15 min" in page
     assert api["errors"][0]["detail"].startswith("You have opened unusually many cases within the last hour")
+
+
+@small_limits
+def test_a_referral_registered_past_the_limit_is_saved_and_answered_as_sent(reader, cmm_worker, at_the_limit):
+    read_earlier(cmm_worker, [10_004])  # one past the limit: the cool-off has started
+    audit_record(actor=cmm_worker, action=AuditEvent.Action.DENIED, what="read_limit_reached")
+    data = {"person": person_data(), "referral": {**referral_data(), "received_at": "2026-11-30T10:00:00+01:00"}}
+
+    response = reader.post("/api/v1/cases/", data, content_type="application/json")
+
+    assert response.status_code == 201
+    assert Case.objects.filter(number=response.json()["number"]).exists()
