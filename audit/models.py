@@ -168,13 +168,13 @@ class CspReport(models.Model):
     query strings can carry identifying data. The endpoint is public, so the table is capped per day.
     """
 
-    day = models.DateField()
-    directive = models.CharField(max_length=40)
-    blocked = models.CharField(max_length=255, blank=True)
-    disposition = models.CharField(max_length=10, blank=True)
-    count = models.PositiveIntegerField(default=1)
-    first_seen = models.DateTimeField(default=timezone.now)
-    last_seen = models.DateTimeField(default=timezone.now)
+    day = models.DateField(_("dag"))
+    directive = models.CharField(_("direktiv"), max_length=40)
+    blocked = models.CharField(_("blokeret"), max_length=255, blank=True)  # a host, a scheme or a keyword
+    disposition = models.CharField(_("håndhævet eller rapporteret"), max_length=10, blank=True)
+    count = models.PositiveIntegerField(_("antal"), default=1)
+    first_seen = models.DateTimeField(_("først set"), default=timezone.now)
+    last_seen = models.DateTimeField(_("sidst set"), default=timezone.now)
 
     class Meta:
         verbose_name = _("CSP-overtrædelse")

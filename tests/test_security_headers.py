@@ -5,9 +5,10 @@ import json
 import pytest
 from django.test import Client, override_settings
 
+from accounts.models import Role
 from audit.csp_reports import blocked_host
 from audit.models import AuditEvent, CspReport
-from tests.factories import login, make_case
+from tests.factories import UserFactory, login, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,17 @@ def test_past_the_daily_cap_new_kinds_are_dropped_and_known_kinds_still_counted(
 )
 def test_only_the_blocked_host_scheme_or_keyword_is_kept(blocked, kept):
     assert blocked_host(blocked) == kept
+
+
+def test_the_system_administrator_reads_the_counts_in_the_admin_and_cannot_change_them(client):
+    post_report(report_uri_body())
+    admin_user = UserFactory(agency="", role=Role.SYSTEM_ADMIN, team=None, is_staff=True, is_superuser=True)
+    login(client, admin_user)
+    report = CspReport.objects.get()
+
+    listing = client.get("/admin/audit/cspreport/")
+
+    assert listing.status_code == 200 and "evil.example.com:8443" in listing.content.decode()
+    assert client.get("/admin/audit/cspreport/add/").status_code == 403
+    assert client.post(f"/admin/audit/cspreport/{report.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert CspReport.objects.filter(pk=report.pk, count=1).exists()
