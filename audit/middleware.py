@@ -1,5 +1,5 @@
-"""Give each request an id for its audit rows and errors; answer 503 when the audit log cannot be written;
-audit a request that replays a session cookie."""
+"""Give each request an id for its audit rows and errors; answer 503 when the audit log cannot be written,
+and 429 when the user has read too many cases within the hour; audit a request that replays a session cookie."""
 
 import logging
 import uuid
@@ -7,9 +7,11 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from .context import reset_current_request, set_current_request
+from .read_rate import ReadLimited
 from .services import AuditUnavailable, audit_security
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,11 @@ class AuditContextMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if isinstance(exception, ReadLimited):
+            # The refusal is in the log already (audit.read_rate); the API answers it itself (cmm.api_errors).
+            response = render(request, "429.html", {"message": exception.message}, status=429)
+            response["Retry-After"] = str(exception.retry_after)
+            return response
         if not isinstance(exception, AuditUnavailable):
             return None
         return audit_unavailable(request, exception)

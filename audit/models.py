@@ -4,6 +4,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Role
@@ -57,6 +58,11 @@ WHAT_LABELS = {
     "user_deactivated": _("Bruger deaktiveret"),
     "team_created": _("Team oprettet"),
     "step_up": _("Identitet bekræftet med ny kode"),
+    "emergency_review": _("Alarmer til gennemgang"),
+    "read_alert_raised": _("Alarm: usædvanligt mange sager læst"),
+    "read_alert_review": _("Alarm om mange sager gennemgået"),
+    "read_limit_reached": _("Spærret: for mange sager læst"),
+    "read_limited": _("Afvist under spærring for mange sager læst"),
 }
 
 
@@ -153,3 +159,69 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}:{self.hash}"
+
+
+class ReviewedByAuditor(models.Model):
+    """An alert for the data-protection auditor: in their queue until they mark it reviewed (alert_review)."""
+
+    reviewed_at = models.DateTimeField(_("gennemgået"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ReadAlert(ReviewedByAuditor):
+    """A user read more distinct cases within an hour than their work explains (audit/read_rate.py).
+
+    Raised once per window: no second alert for the same user while one raised within the last hour
+    stands. `limited_at` is set when the same user then reached the hard limit and was refused.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="read_alerts")
+    raised_at = models.DateTimeField(default=timezone.now, editable=False)
+    window_start = models.DateTimeField()  # the window is window_start to raised_at
+    distinct_cases = models.PositiveIntegerField()
+    limited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alarm om mange opslag")
+        verbose_name_plural = _("alarmer om mange opslag")
+        ordering = ["-raised_at"]
+        indexes = [
+            # The read check asks whether the user has an alert in the window; the queue lists the unreviewed.
+            models.Index(fields=["user", "-raised_at"], name="read_alert_user_recent"),
+            models.Index(fields=["-raised_at"], condition=models.Q(reviewed_at__isnull=True), name="read_alert_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.raised_at:%Y-%m-%d %H:%M} {self.user}: {self.distinct_cases}"
+
+
+class CspReport(models.Model):
+    """Content Security Policy violations the browsers reported, counted per day, directive and blocked host.
+
+    The blocked address is kept as its host only (or its scheme, or a keyword such as "inline"): paths and
+    query strings can carry identifying data. The endpoint is public, so the table is capped per day.
+    """
+
+    day = models.DateField(_("dag"))
+    directive = models.CharField(_("direktiv"), max_length=40)
+    blocked = models.CharField(_("blokeret"), max_length=255, blank=True)  # a host, a scheme or a keyword
+    disposition = models.CharField(_("håndhævet eller rapporteret"), max_length=10, blank=True)
+    count = models.PositiveIntegerField(_("antal"), default=1)
+    first_seen = models.DateTimeField(_("først set"), default=timezone.now)
+    last_seen = models.DateTimeField(_("sidst set"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("CSP-overtrædelse")
+        verbose_name_plural = _("CSP-overtrædelser")
+        ordering = ["-day", "-count"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "directive", "blocked", "disposition"], name="csp_report_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.directive} {self.blocked} ×{self.count}"

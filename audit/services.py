@@ -3,12 +3,14 @@
 from collections.abc import Iterable
 
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
+from cases import access
 from cmm.client_ip import client_ip
 
 from . import chain
 from .context import current_request
-from .models import AuditEvent, ChainHead
+from .models import AuditEvent, ChainHead, ReadAlert, ReviewedByAuditor
 
 
 class AuditUnavailable(Exception):
@@ -144,3 +146,28 @@ def _values(data, name: str) -> list:
         return data.getlist(name)
     value = data.get(name)
     return value if isinstance(value, list) else [value] if value is not None else []
+
+
+@transaction.atomic
+def alert_review(*, alert: ReviewedByAuditor, actor, what: str, case=None, detail: dict, request=None):
+    """The data-protection auditor has looked at an alert in their queue (break-the-glass, many reads)."""
+    access.require(actor, access.Action.AUDIT_LOG)
+    alert.reviewed_at = timezone.now()
+    alert.reviewed_by = actor
+    alert.save(update_fields=["reviewed_at", "reviewed_by"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what=what,
+        case=case,
+        purpose=AuditEvent.Purpose.AUDIT,
+        detail=detail,
+        request=request,
+    )
+    return alert
+
+
+def read_alert_review(*, alert: ReadAlert, actor, request=None) -> ReadAlert:
+    """The auditor has looked at the alert about a user's many reads."""
+    detail = {"read_alert": alert.pk, "user": alert.user_id}
+    return alert_review(alert=alert, actor=actor, what="read_alert_review", detail=detail, request=request)

@@ -1,14 +1,24 @@
-"""The data-protection auditor's pages: search the access log, and who looked at one person's data."""
+"""The data-protection auditor's pages: search the access log, and who looked at one person's data.
 
-from django.http import Http404
+Also the browsers' door for CSP violation reports (public, no session needed).
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
+from accounts.middleware import otp_not_required
 from audit.services import audit_read, filters_used
 from cases import access
 
-from . import queries
+from . import csp_reports, queries
 from .forms import AuditSearchForm
 from .models import AuditEvent
 
@@ -23,6 +33,11 @@ DETAIL_LABELS = {
     "status": gettext_lazy("svar"),
     "staff_names": gettext_lazy("navne vist"),
     "deadlines": gettext_lazy("frister"),
+    "distinct": gettext_lazy("forskellige sager"),
+    "limit": gettext_lazy("grænse"),
+    "limited": gettext_lazy("spærret"),
+    "read_alert": gettext_lazy("alarm"),
+    "read_alerts": gettext_lazy("alarmer"),
 }
 
 
@@ -139,3 +154,29 @@ def person_report(request, number):
             "show_staff": show_staff,
         },
     )
+
+
+@csrf_exempt  # the browser sends reports without a token, and they change nothing but a count
+@login_not_required
+@otp_not_required
+@require_POST
+def csp_report(request):
+    """A browser's report of a Content Security Policy violation: counted, 204; never more than a bounded body."""
+    if request.content_type not in csp_reports.CONTENT_TYPES:
+        return HttpResponse(status=415)
+    limit = settings.CSP_REPORT_MAX_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return HttpResponse(status=413)
+    body = request.read(limit + 1)  # a body longer than it declared is cut here, not read to its end
+    if len(body) > limit:
+        return HttpResponse(status=413)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return HttpResponse(status=400)
+    csp_reports.csp_reports_record(csp_reports.violations_from(data))
+    return HttpResponse(status=204)

@@ -21,22 +21,14 @@ from guardian.admin import GuardedModelAdminMixin
 
 from cases.models import Case, Deadline
 from cases.queries import PENDING
+from cmm.admin import ReadOnlyModelAdmin
 
 site = admin.AdminSite(name="bench_admin")
 plain_site = admin.AdminSite(name="bench_plain_admin")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
     list_per_page = 50
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case, site=site)

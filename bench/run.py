@@ -12,7 +12,7 @@ Yardsticks: the Django admin changelist of the same cases at 50 per page, as the
 relation-based visibility), and a minimal page (the same 50 rows as the case list from one hand-written SQL
 query in a bare template, bench/views.py).
 Targets (from the issue): case list <= 0.3 x admin, case page and start page <= 0.25 x admin, each
-<= 2 x the minimal page, and at most 8 SQL queries per page.
+<= 2 x the minimal page, and at most 8 SQL queries per page (9 for the case page since the read-rate check).
 """
 
 import argparse
@@ -32,6 +32,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cmm_be
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.txt"
 MAX_QUERIES = 8
+# The case page pays one more since issue 6: the read-rate check (audit/read_rate.py), as in test_query_counts.
+PAGE_MAX_QUERIES = {"case": MAX_QUERIES + 1}
 ROW_LINK = re.compile(r'href="/sager/(CMM-[0-9-]+)/"')
 ADMIN_ROW = re.compile(r'href="/bench/admin/cases/case/[0-9]+/change/">(CMM-[0-9-]+)</a>')
 
@@ -188,7 +190,7 @@ def main(argv=None) -> int:
             checks = [
                 (to_admin <= target, f"<= {target:.2f} x admin"),
                 (to_minimal <= 2, "<= 2 x minimal"),
-                (queries[key] <= MAX_QUERIES, f"<= {MAX_QUERIES} SQL"),
+                (queries[key] <= (limit := PAGE_MAX_QUERIES.get(key, MAX_QUERIES)), f"<= {limit} SQL"),
             ]
             met = all(ok for ok, _ in checks)
             all_met &= met

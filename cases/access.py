@@ -247,6 +247,7 @@ ROUTES: dict[str, Route] = {
     "accounts:role_requests": Route(Action.DECIDE_ROLE_REQUEST),
     "accounts:role_request_decide": Route(Action.DECIDE_ROLE_REQUEST, step_up=True),
     "set_language": PUBLIC,
+    "csp_report": PUBLIC,  # browsers report CSP violations without a session (audit.views.csp_report)
     "cases:home": Route(Action.HOME),
     "cases:list": Route(Action.LIST_CASES),
     "cases:referral_create": Route(Action.REGISTER_REFERRAL),
@@ -378,10 +379,15 @@ CASE_NUMBER_FORM = re.compile(r"CMM-\d{4}-\d{4,6}")
 
 
 def case_for_view(user, number: str, queryset: QuerySet[Case] | None = None) -> Case:
-    """The case with this number if the user may see it; Http404 otherwise, as if it did not exist."""
+    """The case with this number if the user may see it; Http404 otherwise, as if it did not exist.
+
+    Every read of one case starts here, so the read-rate limit is checked here (audit.read_rate).
+    """
+    from audit.read_rate import read_rate_check
+
     qs = visible_cases(user) if queryset is None else queryset & visible_cases(user)
     try:
-        return qs.get(number=number)
+        case = qs.get(number=number)
     except Case.DoesNotExist:
         # A look-up outside one's scope is a security event; one for a number that does not exist looks the
         # same, and is logged the same way, so the log is no existence oracle either.
@@ -398,6 +404,9 @@ def case_for_view(user, number: str, queryset: QuerySet[Case] | None = None) -> 
             detail={"number": shown} if shown else {"malformed": True},
         )
         raise Http404 from None
+    # Too many distinct cases read within the hour: ReadLimited (429) instead of the case.
+    read_rate_check(user, case)
+    return case
 
 
 def can_register_referral(user) -> bool:

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.models import AuditEvent
+from audit.read_rate import ReadLimited
 from audit.services import audit_read, audit_stale_write, filters_used
 from cmm.api_errors import ConflictResponseSerializer
 from identification import services as identification_services
@@ -92,8 +93,9 @@ class CaseListCreateApi(generics.ListAPIView):
             # Name the refused field as the input nests it, as a serializer error would.
             part = "person" if error.field in PersonSerializer.Meta.fields else "referral"
             raise serializers.ValidationError({part: {error.field: [error.message]}}, code=error.code) from None
-        # A referral for the other authority is theirs to see; its registrant gets back what they sent.
-        with contextlib.suppress(Http404):
+        # A referral for the other authority is theirs to see; its registrant gets back what they sent. So does a
+        # registrant past the read-rate limit: the referral is saved, and a 429 would say it was not.
+        with contextlib.suppress(Http404, ReadLimited):
             case = queries.case_detail(request.user, case.number)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 

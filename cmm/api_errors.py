@@ -1,4 +1,5 @@
-"""Domain errors become the API's standard error bodies: 400 refused, 403 not allowed, 409 stale, 503 no audit."""
+"""Domain errors become the API's standard error bodies: 400 refused, 403 not allowed, 409 stale, 429 too many
+cases read, 503 no audit."""
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -6,6 +7,7 @@ from drf_standardized_errors.handler import ExceptionHandler
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import exceptions, serializers, status
 
+from audit.read_rate import ReadLimited
 from audit.services import AuditUnavailable
 from cases.errors import DomainError, NotAllowed, StaleCase
 
@@ -30,6 +32,10 @@ class DomainExceptionHandler(ExceptionHandler):
             return AuditLogUnavailable(
                 _("Adgangsloggen kunne ikke skrives, så intet er vist eller gemt. Prøv igen om lidt.")
             )
+        if isinstance(exc, ReadLimited):
+            throttled = exceptions.Throttled(detail=exc.message)
+            throttled.wait = exc.retry_after  # Retry-After; given to Throttled, it would add an English sentence
+            return throttled
         if isinstance(exc, StaleCase):
             return Conflict(exc.message)
         if isinstance(exc, NotAllowed):

@@ -10,7 +10,7 @@ MENU = [
     ("cases:list", Action.LIST_CASES, _("Sager")),
     ("cases:own_referrals", Action.OWN_REFERRALS, _("Mine henvisninger")),
     ("audit:search", Action.AUDIT_LOG, _("Adgangslog")),
-    ("grants:emergency_review", Action.AUDIT_LOG, _("Nødadgang til gennemgang")),
+    ("grants:emergency_review", Action.AUDIT_LOG, _("Alarmer til gennemgang")),
     ("grants:break_the_glass", Action.BREAK_THE_GLASS, _("Nødadgang")),
     ("accounts:user_list", Action.MANAGE_USERS, _("Brugere")),
     ("accounts:role_requests", Action.DECIDE_ROLE_REQUEST, _("Rolleanmodninger")),

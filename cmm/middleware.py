@@ -1,9 +1,27 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django and django-csp do not set: the Permissions-Policy, and where CSP reports go (report-to).
+
+    First in the chain, so that every answer carries them, static files and refusals too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        # The CSP's report-to names this endpoint; report-uri gives the same path to older browsers.
+        response.headers.setdefault("Reporting-Endpoints", f'csp="{reverse("csp_report")}"')
+        return response
 
 
 class NoStoreMiddleware:

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as accounts_views
 from accounts.middleware import otp_not_required
+from audit import views as audit_views
 
 # No Django admin: users are managed in the accounts pages (audited, with a second person for case roles), and
 # /admin/ and /admin/login/ answer 404 like any address that does not exist.
@@ -15,6 +16,7 @@ urlpatterns = [
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", accounts_views.LogoutView.as_view(), name="logout"),
     path("", include("accounts.urls")),
+    path("csp-report/", audit_views.csp_report, name="csp_report"),
     path("i18n/setlang/", otp_not_required(login_not_required(set_language)), name="set_language"),
     path("api/v1/", include("cases.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import COMPETENT_AUTHORITIES
+from audit.models import ReviewedByAuditor
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
 from privacy.fields import EncryptedTextField
 
@@ -49,7 +50,7 @@ class Share(models.Model):
         return self.withdrawn_at is None and self.expires_on >= timezone.localdate()
 
 
-class EmergencyAccess(models.Model):
+class EmergencyAccess(ReviewedByAuditor):
     """Break-the-glass: a coordinator opens a case outside their scope, for a stated reason, for a while."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="emergency_accesses")
@@ -58,10 +59,6 @@ class EmergencyAccess(models.Model):
     granted_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     grant = models.OneToOneField(CaseUserObjectPermission, null=True, blank=True, on_delete=models.SET_NULL)
-    reviewed_at = models.DateTimeField(_("gennemgået"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("nødadgang")

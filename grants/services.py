@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Team
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import alert_review, audit_record
 from cases import access
 from cases.access import Action
 from cases.deadlines import end_of_day
@@ -150,23 +150,16 @@ def emergency_access_open(*, number: str, actor, reason: str, request=None) -> C
     return case
 
 
-@transaction.atomic
 def emergency_access_review(*, emergency: EmergencyAccess, actor, request=None) -> EmergencyAccess:
     """The data-protection auditor has looked at the alert."""
-    access.require(actor, Action.AUDIT_LOG)
-    emergency.reviewed_at = timezone.now()
-    emergency.reviewed_by = actor
-    emergency.save(update_fields=["reviewed_at", "reviewed_by"])
-    audit_record(
+    return alert_review(
+        alert=emergency,
         actor=actor,
-        action=AuditEvent.Action.UPDATE,
         what="break_the_glass_review",
         case=emergency.case_id,
-        purpose=AuditEvent.Purpose.AUDIT,
         detail={"emergency_access": emergency.pk},
         request=request,
     )
-    return emergency
 
 
 @transaction.atomic

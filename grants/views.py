@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEvent
+from audit import services as audit_services
+from audit.models import AuditEvent, ReadAlert
 from audit.services import audit_read
 from cases import access, queries
 from cases.access import Action
@@ -100,21 +101,39 @@ def break_the_glass(request):
 
 
 def emergency_review(request):
-    """The auditor's queue of break-the-glass accesses not yet looked at."""
+    """The auditor's queue: break-the-glass accesses and alerts about many reads, not yet looked at."""
     if request.method == "POST":
-        emergency_id = request.POST.get("emergency", "")
-        if not emergency_id.isdigit():  # not a 500 from the integer lookup
-            raise Http404
-        emergency = get_object_or_404(EmergencyAccess, pk=emergency_id, reviewed_at__isnull=True)
-        services.emergency_access_review(emergency=emergency, actor=request.user, request=request)
+        if "read_alert" in request.POST:
+            alert = get_object_or_404(ReadAlert, pk=_posted_id(request, "read_alert"), reviewed_at__isnull=True)
+            audit_services.read_alert_review(alert=alert, actor=request.user, request=request)
+        else:
+            emergency = get_object_or_404(
+                EmergencyAccess, pk=_posted_id(request, "emergency"), reviewed_at__isnull=True
+            )
+            services.emergency_access_review(emergency=emergency, actor=request.user, request=request)
         messages.success(request, _("Markeret som gennemgået."))
         return redirect("grants:emergency_review")
     pending = list(EmergencyAccess.objects.filter(reviewed_at__isnull=True).select_related("case", "user")[:200])
+    read_alerts = list(ReadAlert.objects.filter(reviewed_at__isnull=True).select_related("user")[:200])
     audit_read(
         request,
         action=AuditEvent.Action.LIST,
         what="emergency_review",
         cases=[emergency.case_id for emergency in pending],
         purpose=AuditEvent.Purpose.AUDIT,
+        detail={"read_alerts": [alert.pk for alert in read_alerts]},
     )
-    return render(request, "grants/emergency_review.html", {"pending": pending})
+    context = {
+        "pending": pending,
+        "read_alerts": read_alerts,
+        "read_alert_threshold": settings.READ_ALERT_DISTINCT_CASES_PER_HOUR,
+        "read_hard_limit": settings.READ_HARD_LIMIT_PER_HOUR,
+    }
+    return render(request, "grants/emergency_review.html", context)
+
+
+def _posted_id(request, name: str) -> int:
+    value = request.POST.get(name, "")
+    if not value.isdigit():  # not a 500 from the integer lookup
+        raise Http404
+    return int(value)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cmm.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A request id for audit rows and error pages; 503 when the audit log cannot be written.
@@ -257,6 +259,11 @@ DEADLINE_SCAN_SECONDS = env.int("DEADLINE_SCAN_SECONDS", default=300)
 RETENTION_RUN_SECONDS = env.int("RETENTION_RUN_SECONDS", default=24 * 60 * 60)
 # Break-the-glass access lasts this long; every use is an alert for the data-protection auditor.
 BREAK_THE_GLASS_HOURS = env.int("BREAK_THE_GLASS_HOURS", default=4)
+# Mass reads (audit/read_rate.py), counted from the access log: more distinct case files than this within an
+# hour raise an alert for the auditor; reading more than the hard limit is refused (429) for the cool-off.
+READ_ALERT_DISTINCT_CASES_PER_HOUR = env.int("READ_ALERT_DISTINCT_CASES_PER_HOUR", default=50)
+READ_HARD_LIMIT_PER_HOUR = env.int("READ_HARD_LIMIT_PER_HOUR", default=200)
+READ_LIMIT_COOLOFF_MINUTES = env.int("READ_LIMIT_COOLOFF_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
     "deadlines-mark-missed": {
         "task": "cases.tasks.deadlines_mark_missed",
@@ -298,8 +305,52 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
+        # Violations are reported to a public endpoint (audit.views.csp_report): report-uri for the browsers
+        # that only know it, report-to naming the Reporting-Endpoints entry (cmm.middleware) for the others.
+        "report-uri": [reverse_lazy("csp_report")],
+        "report-to": ["csp"],
     },
 }
+# A report larger than this is refused (413); at most this many kinds of violation are kept a day.
+CSP_REPORT_MAX_BYTES = 16 * 1024
+CSP_REPORT_KINDS_PER_DAY = 500
+# No page of the system uses a device or a browser feature beyond the page itself: every one is denied,
+# also to any frame (there are none). WebAuthn keys (on the roadmap) will need publickey-credentials-*=(self).
+# Only features Chromium knows: it warns in the console about any other.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "identity-credentials-get",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "storage-access",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -67,6 +67,8 @@ def test_only_logging_in_and_the_two_factor_pages_are_open_before_the_second_fac
         "accounts:verify",
         "accounts:enrol",
         "accounts:set_password",
+        # The browsers' CSP reports, which come without a session and show nothing (tests/test_security_headers.py).
+        "csp_report",
     }
 
 

@@ -201,7 +201,7 @@ def test_break_the_glass_opens_a_case_for_hours_and_the_auditor_reviews_it(ui, o
     review = open_ui("auditor")
     review.login(auditor)
     menu = main_menu(review.page)
-    menu.get_by_role("link", name="Nødadgang til gennemgang").click()
+    menu.get_by_role("link", name="Alarmer til gennemgang").click()
     expect(review.page).to_have_url(review.url("/noedadgang/gennemgang/"))
     rows = review.page.locator("table tbody tr")
     expect(rows).to_have_count(1)

@@ -27,6 +27,9 @@ from tests.states import assessed, extended, granted
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 8
+# A read of one case pays one more: the read-rate check, one indexed query over the reader's last hour of the
+# access log (audit/read_rate.py, issue 6). The case page is at nine; the API's two reads are still at eight.
+CASE_READ_MAX_QUERIES = MAX_QUERIES + 1
 
 
 def share_with(case, team):
@@ -122,7 +125,7 @@ def test_case_page_does_not_query_per_deadline_extension_or_event(
 ):
     assessor = people["assessor"]
     case = extended(granted(assessed(make_case(people["referrer"]), assessor), assessor), assessor)
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(CASE_READ_MAX_QUERIES):
         few, _ = count_queries(logged_in, "get", url.format(number=case.number))
 
     for _ in range(4):  # four more extensions: each one a cancelled and a new deadline, and an event
@@ -130,7 +133,7 @@ def test_case_page_does_not_query_per_deadline_extension_or_event(
     for name in ("Reden", "Kirkens Korshær", "IOM Danmark"):  # and shares with three organisations
         case = share_with(case, TeamFactory(agency=Agency.NGO, name=name))
     add_cases(**people, rounds=3)
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(CASE_READ_MAX_QUERIES):
         more, response = count_queries(logged_in, "get", url.format(number=case.number))
 
     assert more == few
