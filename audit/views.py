@@ -3,16 +3,18 @@
 Also the browsers' door for CSP violation reports (public, no session needed).
 """
 
+import datetime as dt
 import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.middleware import otp_not_required
 from audit.services import audit_read, filters_used
@@ -20,7 +22,7 @@ from cases import access
 
 from . import csp_reports, queries
 from .forms import AuditSearchForm
-from .models import AuditEvent
+from .models import AuditEvent, CspReport
 
 PAGE_SIZE = 50
 REPORT_PAGE_SIZE = 100
@@ -180,3 +182,11 @@ def csp_report(request):
         return HttpResponse(status=400)
     csp_reports.csp_reports_record(csp_reports.violations_from(data))
     return HttpResponse(status=204)
+
+
+@require_safe
+def csp_report_list(request):
+    """The browsers' CSP violation counts of the last 30 days, for the system administrator (no case data)."""
+    since = timezone.localdate() - dt.timedelta(days=30)
+    reports = CspReport.objects.filter(day__gte=since).order_by("-day", "-count")[:500]
+    return render(request, "audit/cspreport_list.html", {"reports": reports, "since": since})

@@ -32,6 +32,7 @@ class Action:
     BREAK_THE_GLASS = "break_the_glass"
     AUDIT_LOG = "audit_log"
     MANAGE_USERS = "manage_users"
+    SECURITY_REPORTS = "security_reports"
     DECIDE_ROLE_REQUEST = "decide_role_request"
     STEP_UP = "step_up"
     API_DOCS = "api_docs"
@@ -87,6 +88,9 @@ POLICY: dict[str, Rule] = {
         gettext_lazy(
             "Administrere brugere (ingen sager); en rolle, der giver sager, kræver en koordinators godkendelse"
         ),
+    ),
+    Action.SECURITY_REPORTS: Rule(
+        frozenset({Role.SYSTEM_ADMIN}), gettext_lazy("Browsernes rapporter om overtrådt indholdspolitik (CSP)")
     ),
     Action.DECIDE_ROLE_REQUEST: Rule(
         frozenset({Role.CMM_COORDINATOR, Role.DIS_COORDINATOR}),
@@ -247,6 +251,7 @@ ROUTES: dict[str, Route] = {
     "accounts:role_requests": Route(Action.DECIDE_ROLE_REQUEST),
     "accounts:role_request_decide": Route(Action.DECIDE_ROLE_REQUEST, step_up=True),
     "set_language": PUBLIC,
+    "csp_reports": Route(Action.SECURITY_REPORTS),
     "csp_report": PUBLIC,  # browsers report CSP violations without a session (audit.views.csp_report)
     "cases:home": Route(Action.HOME),
     "cases:list": Route(Action.LIST_CASES),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", accounts_views.LogoutView.as_view(), name="logout"),
     path("", include("accounts.urls")),
     path("csp-report/", audit_views.csp_report, name="csp_report"),
+    path("sikkerhed/csp-rapporter/", audit_views.csp_report_list, name="csp_reports"),
     path("i18n/setlang/", otp_not_required(login_not_required(set_language)), name="set_language"),
     path("api/v1/", include("cases.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
