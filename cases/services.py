@@ -68,6 +68,7 @@ def referral_register(*, actor, person: dict, referral: dict) -> Case:
         case=case,
         registered_by=actor,
         **{**referral, "received_at": received_at, "detained_at": detained_at},
+        residence_status_at_referral=referral["residence_status"],
         age_band=age_band(person_obj.age_on(timezone.localdate(received_at))),
     )
     if detained_at:
