@@ -141,7 +141,8 @@ POLICY: dict[str, Rule] = {
 SCOPES = {
     Role.CMM_CONTACT_PERSON: gettext_lazy("Sager, hvor de er kontaktperson, og deres teams sager"),
     Role.CMM_COORDINATOR: gettext_lazy(
-        "Alle CMM-sager: CMM er kompetent myndighed, eller et CMM-team eller en kontaktperson er tilknyttet"
+        "Alle CMM-sager: CMM er kompetent myndighed, et CMM-team eller en kontaktperson er tilknyttet, eller en "
+        "overdragelse til CMM afventer"
     ),
     Role.DIS_CASEWORKER: gettext_lazy(
         "Sager, hvor Udlændingestyrelsen er kompetent myndighed eller har en overdragelse at tage stilling til"
@@ -292,15 +293,22 @@ def visible_cases(user) -> QuerySet[Case]:
         if user.team_id:
             scope |= Q(team_id=user.team_id)
     elif user.role == Role.CMM_COORDINATOR:
-        scope = Q(competent_authority=Agency.CMM) | Q(team__isnull=False) | Q(contact_person__isnull=False)
-    else:  # DIS caseworker
-        from grants.models import Handover  # grants builds on cases; imported late to avoid a cycle
-
-        handover_to_dis = Exists(
-            Handover.objects.filter(case=OuterRef("pk"), status=Handover.Status.PENDING, to_authority=Agency.DIS)
+        scope = (
+            Q(competent_authority=Agency.CMM)
+            | Q(team__isnull=False)
+            | Q(contact_person__isnull=False)
+            | handover_pending_to(Agency.CMM)
         )
-        scope = Q(competent_authority=Agency.DIS) | handover_to_dis
+    else:  # DIS caseworker
+        scope = Q(competent_authority=Agency.DIS) | handover_pending_to(Agency.DIS)
     return Case.objects.filter(scope | user_grant(user, now))
+
+
+def handover_pending_to(agency: str) -> Exists:
+    """A hand-over of the case to the agency awaits its decision: the deciders must see the case to decide."""
+    from grants.models import Handover  # grants builds on cases; imported late to avoid a cycle
+
+    return Exists(Handover.objects.filter(case=OuterRef("pk"), status=Handover.Status.PENDING, to_authority=agency))
 
 
 # What a case number looks like (cases.services.case_number_next): CMM-<year>-<serial>.

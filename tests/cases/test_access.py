@@ -50,6 +50,16 @@ def test_coordinator_sees_every_cmm_case_but_not_a_dis_case_without_cmm(cases, c
     assert visible(coordinator) == {number for name, number in numbers(cases) if name != "police_dis"}
 
 
+def test_coordinator_sees_a_dis_case_while_a_hand_over_to_cmm_awaits_their_decision(cases, dis_worker, coordinator):
+    from grants.services import handover_request
+
+    case = Case.objects.get(pk=cases["police_dis"].pk)
+    handover_request(case=case, actor=dis_worker, expected_version=case.version, reason="Opholdstilladelse givet.")
+
+    assert case.number in visible(coordinator)
+    assert access.can(coordinator, Action.DECIDE_HANDOVER, Case.objects.get(pk=case.pk))
+
+
 def numbers(cases):
     return [(name, case.number) for name, case in cases.items()]
 
