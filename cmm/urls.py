@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("i18n/setlang/", otp_not_required(login_not_required(set_language)), name="set_language"),
     path("api/v1/", include("cases.api_urls")),
+    path("api/v1/", include("grants.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Agency, Team
 from audit.models import AuditEvent
@@ -15,11 +16,20 @@ from cases.access import Action
 from cases.deadlines import end_of_day
 from cases.errors import DomainError, NotAllowed
 from cases.models import Case, CaseEvent, CaseGroupObjectPermission, CaseUserObjectPermission
-from cases.services import case_save_transition, event_record
+from cases.services import case_check_status, case_save_transition, event_record
 
 from .models import EmergencyAccess, Handover, Share
 
 SHAREABLE_AGENCIES = (Agency.NGO, Agency.IOM)
+
+# The refusal while a hand-over is pending; the page that is then not offered says the same (grants.views).
+HANDOVER_PENDING = gettext_lazy("Der afventer allerede en anmodning om overdragelse af sagen.")
+
+
+def _refuse_emergency_access(*, case: Case, actor) -> None:
+    """Break-the-glass is for reading: a case outside one's scope is not one's to share."""
+    if EmergencyAccess.objects.filter(case=case, user=actor, expires_at__gt=timezone.now()).exists():
+        raise NotAllowed(_("Nødadgang giver kun adgang til at læse sagen, ikke til at dele den."))
 
 
 @transaction.atomic
@@ -36,8 +46,7 @@ def share_create(
 ) -> Share:
     """Share the case with an NGO or the IOM on the person's consent, until the consent expires."""
     access.require(actor, Action.SHARE)
-    if EmergencyAccess.objects.filter(case=case, user=actor, expires_at__gt=timezone.now()).exists():
-        raise NotAllowed(_("Nødadgang giver kun adgang til at læse sagen, ikke til at dele den."))
+    _refuse_emergency_access(case=case, actor=actor)
     if case.status not in access.POLICY[Action.SHARE].states:
         raise DomainError(_("En afsluttet sag kan ikke deles."))
     if team.agency not in SHAREABLE_AGENCIES:
@@ -96,6 +105,8 @@ def share_create(
 def share_withdraw(*, share: Share, actor, request=None) -> Share:
     """The person withdrew their consent: the organisation loses access at once."""
     access.require(actor, Action.SHARE)
+    _refuse_emergency_access(case=share.case, actor=actor)
+    case_check_status(case=share.case, action=Action.SHARE)
     share = Share.objects.select_for_update().get(pk=share.pk)
     if share.withdrawn_at is not None:
         raise DomainError(_("Delingen er allerede tilbagekaldt."))
@@ -181,13 +192,18 @@ def handover_request(*, case: Case, actor, expected_version: int, reason: str, r
         raise DomainError(_("Begrund anmodningen."), field="reason")
     case_save_transition(case=case, expected_version=expected_version)
     to = Agency.DIS if case.competent_authority == Agency.CMM else Agency.CMM
+    return _handover_open(case=case, actor=actor, to=to, reason=reason, request=request)
+
+
+def _handover_open(*, case: Case, actor, to: str, reason: str, request=None) -> Handover:
+    """Ask `to` to take the case over: the request, its timeline event and its audit row (the caller saved the case)."""
     try:
         with transaction.atomic():
             handover = Handover.objects.create(
                 case=case, from_authority=case.competent_authority, to_authority=to, reason=reason, requested_by=actor
             )
-    except IntegrityError:
-        raise DomainError(_("Der afventer allerede en anmodning om overdragelse af sagen.")) from None
+    except IntegrityError:  # another request was saved at the same moment
+        raise DomainError(str(HANDOVER_PENDING)) from None
     event_record(case=case, actor=actor, event_type=CaseEvent.Type.HANDOVER_REQUESTED, data={"to": to}, reason=reason)
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, what="handover_request", case=case, request=request)
     return handover
@@ -199,6 +215,7 @@ def handover_decide(
 ) -> Handover:
     """The receiving agency accepts (the case becomes theirs) or rejects the pending hand-over."""
     access.require(actor, Action.DECIDE_HANDOVER)
+    case_check_status(case=case, action=Action.DECIDE_HANDOVER)
     handover = Handover.objects.select_for_update().filter(case=case, status=Handover.Status.PENDING).first()
     if handover is None:
         raise DomainError(_("Der er ingen anmodning om overdragelse at tage stilling til."))

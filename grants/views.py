@@ -49,12 +49,24 @@ def share_withdraw(request, number, share_id):
     return redirect("cases:detail", number=case.number)
 
 
-class HandoverRequestView(CaseActionView):
+class RefusedWhileHandoverPending:
+    """An action not offered while a hand-over is pending: its page says why, in the words of the service's refusal."""
+
+    pending_refusal: str
+
+    def refusal(self, case) -> str:
+        if access.pending_handover_to(case):
+            return str(self.pending_refusal)
+        return super().refusal(case)
+
+
+class HandoverRequestView(RefusedWhileHandoverPending, CaseActionView):
     action = Action.REQUEST_HANDOVER
     form_class = HandoverRequestForm
     title = gettext_lazy("Anmod om overdragelse")
     intro = gettext_lazy("Den anden myndighed accepterer eller afviser anmodningen. Indtil da er sagen fortsat jeres.")
     submit_label = gettext_lazy("Send anmodning")
+    pending_refusal = services.HANDOVER_PENDING
 
     def service(self, **kwargs):
         return services.handover_request(request=self.request, **kwargs)

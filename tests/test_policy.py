@@ -41,6 +41,10 @@ POST_ONLY = {
     "case-period-extensions",
     "case-notification",
     "case-search",
+    "case-shares",
+    "case-share-withdraw",
+    "case-handover",
+    "case-handover-decision",
     "grants:withdraw",
 }
 

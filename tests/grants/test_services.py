@@ -14,23 +14,13 @@ from cases.errors import DomainError, NotAllowed
 from cases.models import Case, CaseEvent, CaseGroupObjectPermission
 from grants import services
 from grants.models import EmergencyAccess, Handover, Share
-from tests.factories import TeamFactory, UserFactory, make_case
+from tests.factories import UserFactory, make_case
 
 pytestmark = pytest.mark.django_db
 
 
 def visible(user):
     return set(access.visible_cases(user).values_list("number", flat=True))
-
-
-@pytest.fixture
-def reden(db):
-    return TeamFactory(agency=Agency.NGO, name="Reden")
-
-
-@pytest.fixture
-def ngo_worker(reden):
-    return UserFactory(username="ngo", agency=Agency.NGO, role=Role.NGO_WORKER, team=reden)
 
 
 def share(case, actor, team, *, given=None, expires=None):
