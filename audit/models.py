@@ -21,6 +21,7 @@ WHAT_LABELS = {
     "share_form": _("Formular: deling"),
     "request_handover_form": _("Formular: anmodning om overdragelse"),
     "decide_handover_form": _("Formular: afgørelse om overdragelse"),
+    "change_residence_status_form": _("Formular: ændret opholdsgrundlag"),
     "api_case_list": _("API: sagsliste"),
     "api_case_search": _("API: søgning"),
     "api_case_detail": _("API: sagen"),
@@ -39,6 +40,7 @@ WHAT_LABELS = {
     "break_the_glass_review": _("Nødadgang gennemgået"),
     "handover_request": _("Overdragelse anmodet"),
     "handover_decide": _("Overdragelse afgjort"),
+    "residence_status_change": _("Opholdsgrundlag ændret"),
     "audit_log_search": _("Søgning i adgangsloggen"),
     "access_report": _("Indsigtsrapport (art. 15)"),
 }

@@ -42,6 +42,7 @@ class Action:
     SHARE = "share"
     REQUEST_HANDOVER = "request_handover"
     DECIDE_HANDOVER = "decide_handover"
+    CHANGE_RESIDENCE_STATUS = "change_residence_status"
 
 
 CASEWORK_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR, Role.DIS_CASEWORKER})
@@ -135,6 +136,14 @@ POLICY: dict[str, Rule] = {
         on_case=True,
         extra=gettext_lazy("når en anmodning afventer"),
     ),
+    Action.CHANGE_RESIDENCE_STATUS: Rule(
+        CASEWORK_ROLES,
+        gettext_lazy("Registrere ændret opholdsgrundlag; skifter den kompetente myndighed, anmodes om overdragelse"),
+        states=OPEN_STATES,
+        authority="competent",
+        on_case=True,
+        extra=gettext_lazy("når ingen anmodning om overdragelse afventer"),
+    ),
 }
 
 # Which cases each role sees: the scope every case action starts from (see visible_cases).
@@ -193,6 +202,7 @@ ROUTES: dict[str, Route] = {
     "grants:withdraw": Route(Action.SHARE),
     "grants:handover_request": Route(Action.REQUEST_HANDOVER),
     "grants:handover_decide": Route(Action.DECIDE_HANDOVER),
+    "grants:residence_status": Route(Action.CHANGE_RESIDENCE_STATUS),
     "grants:break_the_glass": Route(Action.BREAK_THE_GLASS),
     "grants:emergency_review": Route(Action.AUDIT_LOG),
     "audit:search": Route(Action.AUDIT_LOG, hidden=True),
@@ -205,6 +215,7 @@ ROUTES: dict[str, Route] = {
     "case-period": Route(Action.GRANT_PERIOD),
     "case-period-extensions": Route(Action.EXTEND_PERIOD),
     "case-notification": Route(Action.RECORD_NOTIFICATION),
+    "case-residence-status": Route(Action.CHANGE_RESIDENCE_STATUS),
     "case-shares": Route(Action.SHARE),
     "case-share-withdraw": Route(Action.SHARE),
     "case-handover": Route(Action.REQUEST_HANDOVER),
@@ -376,7 +387,7 @@ def can(user, action: str, case: Case | None = None) -> bool:
         return False  # break-the-glass is for reading: a case outside one's scope is not one's to share
     if action == Action.RECORD_NOTIFICATION:
         return case.exit_reason == Case.ExitReason.NOT_VICTIM
-    if action == Action.REQUEST_HANDOVER:
+    if action in (Action.REQUEST_HANDOVER, Action.CHANGE_RESIDENCE_STATUS):
         return pending_handover_to(case) is None
     if action == Action.DECIDE_HANDOVER:
         return pending_handover_to(case) == user.agency
@@ -392,6 +403,7 @@ CASE_PAGE_ACTIONS = (
     Action.SHARE,
     Action.REQUEST_HANDOVER,
     Action.DECIDE_HANDOVER,
+    Action.CHANGE_RESIDENCE_STATUS,
 )
 
 

@@ -1,4 +1,4 @@
-"""REST API for sharing and hand-overs: the services and rules of grants.views.
+"""REST API for sharing, hand-overs and residence-status changes: the services and rules of grants.views.
 
 As in cases.api: 400 for bad input or a refused action (with the service's reason), 403 for a role without
 the action, 404 for a case you may not see, 409 for a stale version.
@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from accounts.models import Team
 from cases import access, queries
-from cases.api import CaseTransitionApi
+from cases.api import TRANSITION_RESPONSES, CaseTransitionApi
+from cases.codes import ResidenceStatus
 from cmm.api_errors import ConflictResponseSerializer
 
 from . import services
@@ -126,5 +127,21 @@ class HandoverDecisionApi(GrantTransitionApi):
         decision_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(request=InputSerializer, responses=answers(HandoverSerializer))
+    def post(self, request, number):
+        return super().post(request, number)
+
+
+class ResidenceStatusChangeApi(GrantTransitionApi):
+    """Record a new residence status; if it makes the other authority competent, a hand-over to it is requested."""
+
+    action = access.Action.CHANGE_RESIDENCE_STATUS
+    service = services.residence_status_change
+
+    @extend_schema_serializer(component_name="ResidenceStatusChangeInput")
+    class InputSerializer(CaseTransitionApi.InputSerializer):
+        residence_status = serializers.ChoiceField(choices=ResidenceStatus.choices)
+        reason = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):
         return super().post(request, number)

@@ -11,4 +11,5 @@ urlpatterns = [
     ),
     path("cases/<str:number>/handover/", api.HandoverRequestApi.as_view(), name="case-handover"),
     path("cases/<str:number>/handover/decision/", api.HandoverDecisionApi.as_view(), name="case-handover-decision"),
+    path("cases/<str:number>/residence-status/", api.ResidenceStatusChangeApi.as_view(), name="case-residence-status"),
 ]

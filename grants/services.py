@@ -1,4 +1,7 @@
-"""Shares with consent, break-the-glass and hand-overs: each write is one audited transaction."""
+"""Shares with consent, break-the-glass, hand-overs and the residence-status changes that start them.
+
+Each write is one audited transaction.
+"""
 
 import datetime as dt
 
@@ -13,17 +16,28 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases import access
 from cases.access import Action
+from cases.codes import ResidenceStatus
 from cases.deadlines import end_of_day
 from cases.errors import DomainError, NotAllowed
-from cases.models import Case, CaseEvent, CaseGroupObjectPermission, CaseUserObjectPermission
-from cases.services import case_check_status, case_save_transition, event_record
+from cases.models import Case, CaseEvent, CaseGroupObjectPermission, CaseUserObjectPermission, Referral
+from cases.services import (
+    case_check_state,
+    case_check_status,
+    case_save_transition,
+    competent_authority,
+    event_record,
+)
 
 from .models import EmergencyAccess, Handover, Share
 
 SHAREABLE_AGENCIES = (Agency.NGO, Agency.IOM)
 
-# The refusal while a hand-over is pending; the page that is then not offered says the same (grants.views).
+# The refusals while a hand-over is pending; the pages that are then not offered say the same (grants.views).
 HANDOVER_PENDING = gettext_lazy("Der afventer allerede en anmodning om overdragelse af sagen.")
+RESIDENCE_CHANGE_HANDOVER_PENDING = gettext_lazy(
+    "Der afventer en anmodning om overdragelse af sagen. Opholdsgrundlaget kan ændres, når den er accepteret "
+    "eller afvist."
+)
 
 
 def _refuse_emergency_access(*, case: Case, actor) -> None:
@@ -207,6 +221,63 @@ def _handover_open(*, case: Case, actor, to: str, reason: str, request=None) -> 
     event_record(case=case, actor=actor, event_type=CaseEvent.Type.HANDOVER_REQUESTED, data={"to": to}, reason=reason)
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, what="handover_request", case=case, request=request)
     return handover
+
+
+@transaction.atomic
+def residence_status_change(
+    *, case: Case, actor, expected_version: int, residence_status: str, reason: str, request=None
+) -> Case:
+    """Record the person's new residence status; if it makes the other authority competent, ask it to take over.
+
+    The referral's `residence_status` becomes the new one and `residence_status_at_referral` keeps the one the
+    statistics count; the timeline event holds the old and new status, so every change stays on record. The case
+    stays with its authority until the other one accepts the hand-over (handover_decide).
+    """
+    action = Action.CHANGE_RESIDENCE_STATUS
+    access.require(actor, action)
+    case_check_state(case=case, action=action, expected_version=expected_version)
+    if actor.agency != case.competent_authority:
+        raise DomainError(
+            _("Kun den kompetente myndighed, %(authority)s, kan registrere et ændret opholdsgrundlag.")
+            % {"authority": case.get_competent_authority_display()}
+        )
+    if Handover.objects.filter(case=case, status=Handover.Status.PENDING).exists():
+        raise DomainError(str(RESIDENCE_CHANGE_HANDOVER_PENDING))
+    if residence_status not in ResidenceStatus.values:
+        raise DomainError(_("Vælg et opholdsgrundlag."), field="residence_status")
+    referral = case.referral
+    old = referral.residence_status
+    if residence_status == old:
+        raise DomainError(
+            _("Opholdsgrundlaget er allerede “%(residence)s”. Vælg det nye opholdsgrundlag.")
+            % {"residence": ResidenceStatus(old).label},
+            field="residence_status",
+        )
+    if not reason.strip():
+        raise DomainError(_("Begrund ændringen."), field="reason")
+    authority = competent_authority(residence_status)
+    handover_to = authority if authority != case.competent_authority else None
+    case_save_transition(case=case, expected_version=expected_version)
+    Referral.objects.filter(pk=referral.pk).update(residence_status=residence_status)
+    referral.residence_status = residence_status
+    event_record(
+        case=case,
+        actor=actor,
+        event_type=CaseEvent.Type.RESIDENCE_STATUS_CHANGED,
+        data={"old": old, "new": residence_status, "handover_to": handover_to},
+        reason=reason,
+    )
+    if handover_to:
+        _handover_open(case=case, actor=actor, to=handover_to, reason=reason, request=request)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="residence_status_change",
+        case=case,
+        detail={"fields": ["case.version", "referral.residence_status"], "handover_to": handover_to},
+        request=request,
+    )
+    return case
 
 
 @transaction.atomic

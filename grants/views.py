@@ -17,7 +17,7 @@ from cases.errors import DomainError
 from cases.views import CaseActionView
 
 from . import services
-from .forms import EmergencyAccessForm, HandoverDecideForm, HandoverRequestForm, ShareForm
+from .forms import EmergencyAccessForm, HandoverDecideForm, HandoverRequestForm, ResidenceStatusForm, ShareForm
 from .models import EmergencyAccess, Handover, Share
 
 
@@ -91,6 +91,27 @@ class HandoverDecideView(CaseActionView):
 
     def service(self, **kwargs):
         return services.handover_decide(request=self.request, **kwargs)
+
+
+class ResidenceStatusChangeView(RefusedWhileHandoverPending, CaseActionView):
+    action = Action.CHANGE_RESIDENCE_STATUS
+    form_class = ResidenceStatusForm
+    title = gettext_lazy("Registrér ændret opholdsgrundlag")
+    submit_label = gettext_lazy("Registrér ændringen")
+    pending_refusal = services.RESIDENCE_CHANGE_HANDOVER_PENDING
+
+    def intro_for(self, case) -> str:
+        return _(
+            "Opholdsgrundlaget er nu “%(residence)s”, og %(authority)s er kompetent myndighed. Gør det nye "
+            "opholdsgrundlag den anden myndighed kompetent, anmodes den om at overtage sagen; indtil den "
+            "accepterer, er sagen fortsat jeres."
+        ) % {
+            "residence": case.referral.get_residence_status_display(),
+            "authority": case.get_competent_authority_display(),
+        }
+
+    def service(self, **kwargs):
+        return services.residence_status_change(request=self.request, **kwargs)
 
 
 def break_the_glass(request):

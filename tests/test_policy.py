@@ -40,6 +40,7 @@ POST_ONLY = {
     "case-period",
     "case-period-extensions",
     "case-notification",
+    "case-residence-status",
     "case-search",
     "case-shares",
     "case-share-withdraw",

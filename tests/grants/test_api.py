@@ -261,7 +261,7 @@ def test_a_stale_decision_is_a_conflict(client, cmm_worker, dis_worker, cmm_case
 
 # --- the contract every endpoint shares --------------------------------------------------------------------------
 
-ENDPOINTS = ["shares/", "shares/{share}/withdraw/", "handover/", "handover/decision/"]
+ENDPOINTS = ["shares/", "shares/{share}/withdraw/", "handover/", "handover/decision/", "residence-status/"]
 # The decision is refused by role before the case is looked up: the unseen-case test for it is its own.
 CMM_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if endpoint != "handover/decision/"]
 
@@ -335,6 +335,7 @@ def test_the_schema_documents_each_endpoints_input_and_refusals(client, cmm_work
         "/api/v1/cases/{number}/shares/": {"version", "team", "scope", "consent_given_on", "expires_on"},
         "/api/v1/cases/{number}/handover/": {"version", "reason"},
         "/api/v1/cases/{number}/handover/decision/": {"version", "accept", "decision_reason"},
+        "/api/v1/cases/{number}/residence-status/": {"version", "residence_status", "reason"},
     }
     for path, fields in expected_fields.items():
         assert fields <= set(request_component(spec, path)["properties"]), path
@@ -343,6 +344,28 @@ def test_the_schema_documents_each_endpoints_input_and_refusals(client, cmm_work
         assert responses["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ConflictResponse")
     withdraw = spec["paths"]["/api/v1/cases/{number}/shares/{share_id}/withdraw/"]["post"]["responses"]
     assert {"200", "400", "403", "404"} <= set(withdraw)
+
+
+def test_a_coordinator_accepts_a_hand_over_dis_started_on_a_case_cmm_never_had(client, dis_worker, coordinator):
+    """Legal residence granted to an asylum seeker DIS registered: CMM must see the case to take it over."""
+    case = make_case(dis_worker, residence_status=ResidenceStatus.ASYLUM_SEEKER)
+    assert not visible_to(coordinator, case)
+    services.residence_status_change(
+        case=case,
+        actor=dis_worker,
+        expected_version=case.version,
+        residence_status=ResidenceStatus.LEGAL_RESIDENCE,
+        reason="Opholdstilladelse givet.",
+    )
+    as_user(client, coordinator)
+
+    page = client.get(f"/sager/{case.number}/")
+    response = post_json(client, handover_url(case, "decision/"), {"version": version(case), "accept": True})
+
+    assert page.status_code == 200 and "/overdragelse/afgoer/" in page.content.decode()
+    assert response.status_code == 200, response.content
+    assert Case.objects.get(pk=case.pk).competent_authority == Agency.CMM
+    assert visible_to(coordinator, case)
 
 
 def test_a_hand_over_decision_on_a_case_the_coordinator_may_not_see_is_not_found(client, dis_worker, coordinator):
