@@ -759,8 +759,9 @@ def seed() -> None:
                 "circumstances",
                 "registered_by",
                 "age_band",
+                "residence_status_at_referral",
             ],
-            ((*row, "") for row in out["referral"]),
+            ((*row, "", row[5]) for row in out["referral"]),
         )
         copy_rows(
             Assessment,

@@ -45,6 +45,7 @@ class Action:
     SHARE = "share"
     REQUEST_HANDOVER = "request_handover"
     DECIDE_HANDOVER = "decide_handover"
+    CHANGE_RESIDENCE_STATUS = "change_residence_status"
 
 
 CMM_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR})
@@ -153,13 +154,22 @@ POLICY: dict[str, Rule] = {
         on_case=True,
         extra=gettext_lazy("når en anmodning afventer"),
     ),
+    Action.CHANGE_RESIDENCE_STATUS: Rule(
+        CASEWORK_ROLES,
+        gettext_lazy("Registrere ændret opholdsgrundlag; skifter den kompetente myndighed, anmodes om overdragelse"),
+        states=OPEN_STATES,
+        authority="competent",
+        on_case=True,
+        extra=gettext_lazy("når ingen anmodning om overdragelse afventer"),
+    ),
 }
 
 # Which cases each role sees: the scope every case action starts from (see visible_cases).
 SCOPES = {
     Role.CMM_CONTACT_PERSON: gettext_lazy("Sager, hvor de er kontaktperson, og deres teams sager"),
     Role.CMM_COORDINATOR: gettext_lazy(
-        "Alle CMM-sager: CMM er kompetent myndighed, eller et CMM-team eller en kontaktperson er tilknyttet"
+        "Alle CMM-sager: CMM er kompetent myndighed, et CMM-team eller en kontaktperson er tilknyttet, eller en "
+        "overdragelse til CMM afventer"
     ),
     Role.DIS_CASEWORKER: gettext_lazy(
         "Sager, hvor Udlændingestyrelsen er kompetent myndighed eller har en overdragelse at tage stilling til"
@@ -266,6 +276,7 @@ ROUTES: dict[str, Route] = {
     "grants:withdraw": Route(Action.SHARE),
     "grants:handover_request": Route(Action.REQUEST_HANDOVER),
     "grants:handover_decide": Route(Action.DECIDE_HANDOVER),
+    "grants:residence_status": Route(Action.CHANGE_RESIDENCE_STATUS),
     "grants:break_the_glass": Route(Action.BREAK_THE_GLASS),
     "grants:emergency_review": Route(Action.AUDIT_LOG),
     "audit:search": Route(Action.AUDIT_LOG, hidden=True),
@@ -278,6 +289,11 @@ ROUTES: dict[str, Route] = {
     "case-period": Route(Action.GRANT_PERIOD),
     "case-period-extensions": Route(Action.EXTEND_PERIOD),
     "case-notification": Route(Action.RECORD_NOTIFICATION),
+    "case-residence-status": Route(Action.CHANGE_RESIDENCE_STATUS),
+    "case-shares": Route(Action.SHARE),
+    "case-share-withdraw": Route(Action.SHARE),
+    "case-handover": Route(Action.REQUEST_HANDOVER),
+    "case-handover-decision": Route(Action.DECIDE_HANDOVER),
     "deadline-list": Route(Action.LIST_CASES),
     "referral-own-list": Route(Action.OWN_REFERRALS),
     "schema": Route(Action.API_DOCS),
@@ -366,17 +382,24 @@ def visible_cases(user) -> QuerySet[Case]:
         if user.team_id:
             scope |= Q(team_id=user.team_id)
     elif user.role == Role.CMM_COORDINATOR:
-        scope = Q(competent_authority=Agency.CMM) | Q(team__isnull=False) | Q(contact_person__isnull=False)
-    elif user.role in DIS_ROLES:
-        from grants.models import Handover  # grants builds on cases; imported late to avoid a cycle
-
-        handover_to_dis = Exists(
-            Handover.objects.filter(case=OuterRef("pk"), status=Handover.Status.PENDING, to_authority=Agency.DIS)
+        scope = (
+            Q(competent_authority=Agency.CMM)
+            | Q(team__isnull=False)
+            | Q(contact_person__isnull=False)
+            | handover_pending_to(Agency.CMM)
         )
-        scope = Q(competent_authority=Agency.DIS) | handover_to_dis
+    elif user.role in DIS_ROLES:
+        scope = Q(competent_authority=Agency.DIS) | handover_pending_to(Agency.DIS)
     else:
         return Case.objects.none()
     return Case.objects.filter(scope | user_grant(user, now))
+
+
+def handover_pending_to(agency: str) -> Exists:
+    """A hand-over of the case to the agency awaits its decision: the deciders must see the case to decide."""
+    from grants.models import Handover  # grants builds on cases; imported late to avoid a cycle
+
+    return Exists(Handover.objects.filter(case=OuterRef("pk"), status=Handover.Status.PENDING, to_authority=agency))
 
 
 # What a case number looks like (cases.services.case_number_next): CMM-<year>-<serial>.
@@ -448,7 +471,7 @@ def can(user, action: str, case: Case | None = None) -> bool:
         return False  # break-the-glass is for reading: a case outside one's scope is not one's to share
     if action == Action.RECORD_NOTIFICATION:
         return case.exit_reason == Case.ExitReason.NOT_VICTIM
-    if action == Action.REQUEST_HANDOVER:
+    if action in (Action.REQUEST_HANDOVER, Action.CHANGE_RESIDENCE_STATUS):
         return pending_handover_to(case) is None
     if action == Action.DECIDE_HANDOVER:
         return pending_handover_to(case) == user.agency
@@ -464,6 +487,7 @@ CASE_PAGE_ACTIONS = (
     Action.SHARE,
     Action.REQUEST_HANDOVER,
     Action.DECIDE_HANDOVER,
+    Action.CHANGE_RESIDENCE_STATUS,
 )
 
 

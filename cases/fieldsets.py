@@ -15,8 +15,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
-
+from .access import CASEWORK_ROLES
 from .deadlines import DeadlineKind
 from .models import CaseEvent
 
@@ -132,7 +131,8 @@ SHARED_EVENTS = frozenset(
 )
 SHARED_DEADLINES = frozenset({DeadlineKind.PERIOD_END})
 
-CASEWORK = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR, Role.DIS_CASEWORKER})
+# Case work reads the whole file: the access policy's case-working roles.
+CASEWORK = CASEWORK_ROLES
 
 
 @dataclass(frozen=True)

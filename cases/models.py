@@ -210,6 +210,11 @@ class Referral(models.Model):
     channel = models.CharField(_("kanal"), max_length=20, choices=ReferralChannel.choices)
     referring_organisation = models.CharField(_("henvisende myndighed/organisation"), max_length=200, blank=True)
     residence_status = models.CharField(_("opholdsgrundlag"), max_length=32, choices=ResidenceStatus.choices)
+    # The status the case was referred with, which the statistics count; `residence_status` follows later
+    # changes (grants.services.residence_status_change), each one a timeline event holding the old and new status.
+    residence_status_at_referral = models.CharField(
+        _("opholdsgrundlag ved henvisning"), max_length=32, choices=ResidenceStatus.choices, editable=False
+    )
     exploitation_forms = ArrayField(
         models.CharField(max_length=32, choices=ExploitationForm.choices),
         verbose_name=_("formodede udnyttelsesformer"),
@@ -331,6 +336,7 @@ class CaseEvent(models.Model):
         HANDOVER_REQUESTED = "handover_requested", _("Overdragelse anmodet")
         HANDOVER_ACCEPTED = "handover_accepted", _("Overdragelse accepteret")
         HANDOVER_REJECTED = "handover_rejected", _("Overdragelse afvist")
+        RESIDENCE_STATUS_CHANGED = "residence_status_changed", _("Opholdsgrundlag ændret")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

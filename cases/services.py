@@ -68,6 +68,7 @@ def referral_register(*, actor, person: dict, referral: dict) -> Case:
         case=case,
         registered_by=actor,
         **{**referral, "received_at": received_at, "detained_at": detained_at},
+        residence_status_at_referral=referral["residence_status"],
         age_band=age_band(person_obj.age_on(timezone.localdate(received_at))),
     )
     if detained_at:
@@ -158,6 +159,11 @@ def case_check_state(*, case: Case, action: str, expected_version: int) -> None:
     """Refuse the action if the user's copy is stale or the case is in a state that does not allow it."""
     if case.version != expected_version:
         raise StaleCase()
+    case_check_status(case=case, action=action)
+
+
+def case_check_status(*, case: Case, action: str) -> None:
+    """Refuse the action if the case's status is not one the policy allows it in."""
     if case.status not in access.POLICY[action].states:
         raise DomainError(
             _("Handlingen er ikke mulig, når sagen har status “%(status)s”.") % {"status": case.get_status_display()}

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
+from cases.codes import ResidenceStatus
 from cmm.forms import DateInput, DkfdsForm, VersionedForm
 
 from .models import Share
@@ -51,6 +52,18 @@ class HandoverDecideForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("Skal udfyldes ved afvisning."),
+    )
+
+
+class ResidenceStatusForm(VersionedForm):
+    # Nothing is preselected: the caseworker picks the new status, not the one the case has.
+    residence_status = forms.ChoiceField(
+        label=_("Nyt opholdsgrundlag"), choices=ResidenceStatus.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For eksempel hvilken afgørelse der har ændret opholdsgrundlaget, og hvornår."),
     )
 
 

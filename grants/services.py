@@ -1,4 +1,7 @@
-"""Shares with consent, break-the-glass and hand-overs: each write is one audited transaction."""
+"""Shares with consent, break-the-glass, hand-overs and the residence-status changes that start them.
+
+Each write is one audited transaction.
+"""
 
 import datetime as dt
 
@@ -6,20 +9,41 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Agency, Team
 from audit.models import AuditEvent
 from audit.services import alert_review, audit_record
 from cases import access
 from cases.access import Action
+from cases.codes import ResidenceStatus
 from cases.deadlines import end_of_day
 from cases.errors import DomainError, NotAllowed
-from cases.models import Case, CaseEvent, CaseGroupObjectPermission, CaseUserObjectPermission
-from cases.services import case_save_transition, event_record
+from cases.models import Case, CaseEvent, CaseGroupObjectPermission, CaseUserObjectPermission, Referral
+from cases.services import (
+    case_check_state,
+    case_check_status,
+    case_save_transition,
+    competent_authority,
+    event_record,
+)
 
 from .models import EmergencyAccess, Handover, Share
 
 SHAREABLE_AGENCIES = (Agency.NGO, Agency.IOM)
+
+# The refusals while a hand-over is pending; the pages that are then not offered say the same (grants.views).
+HANDOVER_PENDING = gettext_lazy("Der afventer allerede en anmodning om overdragelse af sagen.")
+RESIDENCE_CHANGE_HANDOVER_PENDING = gettext_lazy(
+    "Der afventer en anmodning om overdragelse af sagen. Opholdsgrundlaget kan ændres, når den er accepteret "
+    "eller afvist."
+)
+
+
+def _refuse_emergency_access(*, case: Case, actor) -> None:
+    """Break-the-glass is for reading: a case outside one's scope is not one's to share."""
+    if EmergencyAccess.objects.filter(case=case, user=actor, expires_at__gt=timezone.now()).exists():
+        raise NotAllowed(_("Nødadgang giver kun adgang til at læse sagen, ikke til at dele den."))
 
 
 @transaction.atomic
@@ -36,8 +60,7 @@ def share_create(
 ) -> Share:
     """Share the case with an NGO or the IOM on the person's consent, until the consent expires."""
     access.require(actor, Action.SHARE)
-    if EmergencyAccess.objects.filter(case=case, user=actor, expires_at__gt=timezone.now()).exists():
-        raise NotAllowed(_("Nødadgang giver kun adgang til at læse sagen, ikke til at dele den."))
+    _refuse_emergency_access(case=case, actor=actor)
     if case.status not in access.POLICY[Action.SHARE].states:
         raise DomainError(_("En afsluttet sag kan ikke deles."))
     if team.agency not in SHAREABLE_AGENCIES:
@@ -96,6 +119,8 @@ def share_create(
 def share_withdraw(*, share: Share, actor, request=None) -> Share:
     """The person withdrew their consent: the organisation loses access at once."""
     access.require(actor, Action.SHARE)
+    _refuse_emergency_access(case=share.case, actor=actor)
+    case_check_status(case=share.case, action=Action.SHARE)
     share = Share.objects.select_for_update().get(pk=share.pk)
     if share.withdrawn_at is not None:
         raise DomainError(_("Delingen er allerede tilbagekaldt."))
@@ -174,16 +199,78 @@ def handover_request(*, case: Case, actor, expected_version: int, reason: str, r
         raise DomainError(_("Begrund anmodningen."), field="reason")
     case_save_transition(case=case, expected_version=expected_version)
     to = Agency.DIS if case.competent_authority == Agency.CMM else Agency.CMM
+    return _handover_open(case=case, actor=actor, to=to, reason=reason, request=request)
+
+
+def _handover_open(*, case: Case, actor, to: str, reason: str, request=None) -> Handover:
+    """Ask `to` to take the case over: the request, its timeline event and its audit row (the caller saved the case)."""
     try:
         with transaction.atomic():
             handover = Handover.objects.create(
                 case=case, from_authority=case.competent_authority, to_authority=to, reason=reason, requested_by=actor
             )
-    except IntegrityError:
-        raise DomainError(_("Der afventer allerede en anmodning om overdragelse af sagen.")) from None
+    except IntegrityError:  # another request was saved at the same moment
+        raise DomainError(str(HANDOVER_PENDING)) from None
     event_record(case=case, actor=actor, event_type=CaseEvent.Type.HANDOVER_REQUESTED, data={"to": to}, reason=reason)
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, what="handover_request", case=case, request=request)
     return handover
+
+
+@transaction.atomic
+def residence_status_change(
+    *, case: Case, actor, expected_version: int, residence_status: str, reason: str, request=None
+) -> Case:
+    """Record the person's new residence status; if it makes the other authority competent, ask it to take over.
+
+    The referral's `residence_status` becomes the new one and `residence_status_at_referral` keeps the one the
+    statistics count; the timeline event holds the old and new status, so every change stays on record. The case
+    stays with its authority until the other one accepts the hand-over (handover_decide).
+    """
+    action = Action.CHANGE_RESIDENCE_STATUS
+    access.require(actor, action)
+    case_check_state(case=case, action=action, expected_version=expected_version)
+    if actor.agency != case.competent_authority:
+        raise DomainError(
+            _("Kun den kompetente myndighed, %(authority)s, kan registrere et ændret opholdsgrundlag.")
+            % {"authority": case.get_competent_authority_display()}
+        )
+    if Handover.objects.filter(case=case, status=Handover.Status.PENDING).exists():
+        raise DomainError(str(RESIDENCE_CHANGE_HANDOVER_PENDING))
+    if residence_status not in ResidenceStatus.values:
+        raise DomainError(_("Vælg et opholdsgrundlag."), field="residence_status")
+    referral = case.referral
+    old = referral.residence_status
+    if residence_status == old:
+        raise DomainError(
+            _("Opholdsgrundlaget er allerede “%(residence)s”. Vælg det nye opholdsgrundlag.")
+            % {"residence": ResidenceStatus(old).label},
+            field="residence_status",
+        )
+    if not reason.strip():
+        raise DomainError(_("Begrund ændringen."), field="reason")
+    authority = competent_authority(residence_status)
+    handover_to = authority if authority != case.competent_authority else None
+    case_save_transition(case=case, expected_version=expected_version)
+    Referral.objects.filter(pk=referral.pk).update(residence_status=residence_status)
+    referral.residence_status = residence_status
+    event_record(
+        case=case,
+        actor=actor,
+        event_type=CaseEvent.Type.RESIDENCE_STATUS_CHANGED,
+        data={"old": old, "new": residence_status, "handover_to": handover_to},
+        reason=reason,
+    )
+    if handover_to:
+        _handover_open(case=case, actor=actor, to=handover_to, reason=reason, request=request)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="residence_status_change",
+        case=case,
+        detail={"fields": ["case.version", "referral.residence_status"], "handover_to": handover_to},
+        request=request,
+    )
+    return case
 
 
 @transaction.atomic
@@ -192,6 +279,7 @@ def handover_decide(
 ) -> Handover:
     """The receiving agency accepts (the case becomes theirs) or rejects the pending hand-over."""
     access.require(actor, Action.DECIDE_HANDOVER)
+    case_check_status(case=case, action=Action.DECIDE_HANDOVER)
     handover = Handover.objects.select_for_update().filter(case=case, status=Handover.Status.PENDING).first()
     if handover is None:
         raise DomainError(_("Der er ingen anmodning om overdragelse at tage stilling til."))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sager/<str:number>/deling/<int:share_id>/tilbagekald/", views.share_withdraw, name="withdraw"),
     path("sager/<str:number>/overdragelse/", views.HandoverRequestView.as_view(), name="handover_request"),
     path("sager/<str:number>/overdragelse/afgoer/", views.HandoverDecideView.as_view(), name="handover_decide"),
+    path("sager/<str:number>/opholdsgrundlag/", views.ResidenceStatusChangeView.as_view(), name="residence_status"),
     path("noedadgang/", views.break_the_glass, name="break_the_glass"),
     path("noedadgang/gennemgang/", views.emergency_review, name="emergency_review"),
 ]

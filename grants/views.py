@@ -18,7 +18,7 @@ from cases.errors import DomainError
 from cases.views import CaseActionView
 
 from . import services
-from .forms import EmergencyAccessForm, HandoverDecideForm, HandoverRequestForm, ShareForm
+from .forms import EmergencyAccessForm, HandoverDecideForm, HandoverRequestForm, ResidenceStatusForm, ShareForm
 from .models import EmergencyAccess, Handover, Share
 
 
@@ -50,12 +50,24 @@ def share_withdraw(request, number, share_id):
     return redirect("cases:detail", number=case.number)
 
 
-class HandoverRequestView(CaseActionView):
+class RefusedWhileHandoverPending:
+    """An action not offered while a hand-over is pending: its page says why, in the words of the service's refusal."""
+
+    pending_refusal: str
+
+    def refusal(self, case) -> str:
+        if access.pending_handover_to(case):
+            return str(self.pending_refusal)
+        return super().refusal(case)
+
+
+class HandoverRequestView(RefusedWhileHandoverPending, CaseActionView):
     action = Action.REQUEST_HANDOVER
     form_class = HandoverRequestForm
     title = gettext_lazy("Anmod om overdragelse")
     intro = gettext_lazy("Den anden myndighed accepterer eller afviser anmodningen. Indtil da er sagen fortsat jeres.")
     submit_label = gettext_lazy("Send anmodning")
+    pending_refusal = services.HANDOVER_PENDING
 
     def service(self, **kwargs):
         return services.handover_request(request=self.request, **kwargs)
@@ -80,6 +92,27 @@ class HandoverDecideView(CaseActionView):
 
     def service(self, **kwargs):
         return services.handover_decide(request=self.request, **kwargs)
+
+
+class ResidenceStatusChangeView(RefusedWhileHandoverPending, CaseActionView):
+    action = Action.CHANGE_RESIDENCE_STATUS
+    form_class = ResidenceStatusForm
+    title = gettext_lazy("Registrér ændret opholdsgrundlag")
+    submit_label = gettext_lazy("Registrér ændringen")
+    pending_refusal = services.RESIDENCE_CHANGE_HANDOVER_PENDING
+
+    def intro_for(self, case) -> str:
+        return _(
+            "Opholdsgrundlaget er nu “%(residence)s”, og %(authority)s er kompetent myndighed. Gør det nye "
+            "opholdsgrundlag den anden myndighed kompetent, anmodes den om at overtage sagen; indtil den "
+            "accepterer, er sagen fortsat jeres."
+        ) % {
+            "residence": case.referral.get_residence_status_display(),
+            "authority": case.get_competent_authority_display(),
+        }
+
+    def service(self, **kwargs):
+        return services.residence_status_change(request=self.request, **kwargs)
 
 
 def break_the_glass(request):

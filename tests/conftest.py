@@ -69,3 +69,14 @@ def dis_worker(db):
 @pytest.fixture
 def police(db):
     return UserFactory(username="politi", agency=Agency.POLICE, role=Role.POLICE_LIAISON, team=None)
+
+
+@pytest.fixture
+def reden(db):
+    """An NGO a case can be shared with."""
+    return TeamFactory(agency=Agency.NGO, name="Reden")
+
+
+@pytest.fixture
+def ngo_worker(reden):
+    return UserFactory(username="ngo", agency=Agency.NGO, role=Role.NGO_WORKER, team=reden)

@@ -42,7 +42,12 @@ POST_ONLY = {
     "case-period",
     "case-period-extensions",
     "case-notification",
+    "case-residence-status",
     "case-search",
+    "case-shares",
+    "case-share-withdraw",
+    "case-handover",
+    "case-handover-decision",
     "grants:withdraw",
 }
 

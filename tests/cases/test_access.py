@@ -50,6 +50,16 @@ def test_coordinator_sees_every_cmm_case_but_not_a_dis_case_without_cmm(cases, c
     assert visible(coordinator) == {number for name, number in numbers(cases) if name != "police_dis"}
 
 
+def test_coordinator_sees_a_dis_case_while_a_hand_over_to_cmm_awaits_their_decision(cases, dis_worker, coordinator):
+    from grants.services import handover_request
+
+    case = Case.objects.get(pk=cases["police_dis"].pk)
+    handover_request(case=case, actor=dis_worker, expected_version=case.version, reason="Opholdstilladelse givet.")
+
+    assert case.number in visible(coordinator)
+    assert access.can(coordinator, Action.DECIDE_HANDOVER, Case.objects.get(pk=case.pk))
+
+
 def numbers(cases):
     return [(name, case.number) for name, case in cases.items()]
 
@@ -148,10 +158,24 @@ def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_wor
     dis_case = cases["mine_dis"]
     cmm_case = cases["colleague_cmm"]
 
-    assert access.allowed_actions(dis_worker, dis_case) == {Action.ASSESS, Action.REQUEST_HANDOVER}
+    assert access.allowed_actions(dis_worker, dis_case) == {
+        Action.ASSESS,
+        Action.REQUEST_HANDOVER,
+        Action.CHANGE_RESIDENCE_STATUS,
+    }
     assert access.allowed_actions(cmm_worker, dis_case) == {Action.SHARE}
-    assert access.allowed_actions(cmm_worker, cmm_case) == {Action.ASSESS, Action.SHARE, Action.REQUEST_HANDOVER}
-    assert access.allowed_actions(coordinator, cmm_case) == {Action.ASSESS, Action.SHARE, Action.REQUEST_HANDOVER}
+    assert access.allowed_actions(cmm_worker, cmm_case) == {
+        Action.ASSESS,
+        Action.SHARE,
+        Action.REQUEST_HANDOVER,
+        Action.CHANGE_RESIDENCE_STATUS,
+    }
+    assert access.allowed_actions(coordinator, cmm_case) == {
+        Action.ASSESS,
+        Action.SHARE,
+        Action.REQUEST_HANDOVER,
+        Action.CHANGE_RESIDENCE_STATUS,
+    }
 
     identification.assessment_record(
         case=dis_case,
@@ -161,12 +185,20 @@ def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_wor
         decided_on=timezone.localdate(dis_case.referral.received_at),
         reasons="Begrundelse",
     )
-    assert access.allowed_actions(dis_worker, dis_case) == {Action.GRANT_PERIOD, Action.REQUEST_HANDOVER}
+    assert access.allowed_actions(dis_worker, dis_case) == {
+        Action.GRANT_PERIOD,
+        Action.REQUEST_HANDOVER,
+        Action.CHANGE_RESIDENCE_STATUS,
+    }
 
     identification.period_grant(
         case=dis_case, actor=dis_worker, expected_version=dis_case.version, starts_on=dis_case.assessment.decided_on
     )
-    assert access.allowed_actions(dis_worker, dis_case) == {Action.EXTEND_PERIOD, Action.REQUEST_HANDOVER}
+    assert access.allowed_actions(dis_worker, dis_case) == {
+        Action.EXTEND_PERIOD,
+        Action.REQUEST_HANDOVER,
+        Action.CHANGE_RESIDENCE_STATUS,
+    }
 
 
 def test_notification_is_an_action_only_after_a_not_victim_decision(cases, cmm_worker):

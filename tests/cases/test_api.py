@@ -11,7 +11,7 @@ from cases.codes import ExploitationForm, ResidenceStatus
 from cases.deadlines import DeadlineKind
 from cases.models import Case, CaseEvent, Deadline, Person
 from identification.services import period_grant
-from tests.factories import TeamFactory, UserFactory, login, make_case
+from tests.factories import UserFactory, login, make_case
 from tests.states import (
     OUTCOMES,
     TRANSITIONS,
@@ -68,13 +68,6 @@ def assert_validation_error(response, attr: str) -> dict:
     assert attr in errors, body
     assert errors[attr]["detail"]
     return errors[attr]
-
-
-@pytest.fixture
-def ngo_worker(db):
-    return UserFactory(
-        username="ngo", agency=Agency.NGO, role=Role.NGO_WORKER, team=TeamFactory(agency=Agency.NGO, name="Reden")
-    )
 
 
 # --- list and scope ---------------------------------------------------------------------------------------------

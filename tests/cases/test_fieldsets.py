@@ -34,7 +34,7 @@ MARKERS = {
 
 
 @pytest.fixture
-def world(cmm_worker, dis_worker):
+def world(cmm_worker, coordinator, dis_worker):
     reden = TeamFactory(agency=Agency.NGO, name="Reden-NGO")
     iom = TeamFactory(agency=Agency.IOM, name="IOM-Danmark")
     case = make_case(
@@ -80,7 +80,9 @@ def world(cmm_worker, dis_worker):
         "case": case,
         "readers": {
             "cmm_contact_person": cmm_worker,
+            "cmm_coordinator": coordinator,
             "dis_caseworker": dis_worker,
+            "dis_coordinator": UserFactory(username="us.koord", agency=Agency.DIS, role=Role.DIS_COORDINATOR),
             "ngo_support": UserFactory(username="ngo.reden", agency=Agency.NGO, role=Role.NGO_WORKER, team=reden),
             "iom_repatriation": UserFactory(username="iom.dk", agency=Agency.IOM, role=Role.IOM_OFFICER, team=iom),
         },
@@ -89,7 +91,9 @@ def world(cmm_worker, dis_worker):
 
 EXPECTED = {
     "cmm_contact_person": set(CASE_PARTS),
+    "cmm_coordinator": set(CASE_PARTS),
     "dis_caseworker": set(CASE_PARTS),
+    "dis_coordinator": set(CASE_PARTS),
     "ngo_support": set(SUPPORT),
     "iom_repatriation": set(REPATRIATION),
 }

@@ -14,23 +14,14 @@ from cases.errors import DomainError, NotAllowed
 from cases.models import Case, CaseEvent, CaseGroupObjectPermission
 from grants import services
 from grants.models import EmergencyAccess, Handover, Share
-from tests.factories import TeamFactory, UserFactory, make_case
+from tests.factories import UserFactory, make_case
+from tests.states import assessed
 
 pytestmark = pytest.mark.django_db
 
 
 def visible(user):
     return set(access.visible_cases(user).values_list("number", flat=True))
-
-
-@pytest.fixture
-def reden(db):
-    return TeamFactory(agency=Agency.NGO, name="Reden")
-
-
-@pytest.fixture
-def ngo_worker(reden):
-    return UserFactory(username="ngo", agency=Agency.NGO, role=Role.NGO_WORKER, team=reden)
 
 
 def share(case, actor, team, *, given=None, expires=None):
@@ -243,3 +234,26 @@ def test_break_the_glass_reads_but_does_not_share(coordinator, dis_worker, reden
     assert not access.can(coordinator, access.Action.SHARE, case)
     with pytest.raises(NotAllowed):
         share(case, coordinator, reden)
+
+
+def test_a_hand_over_still_pending_when_the_case_closed_is_not_decided(cmm_worker, dis_worker):
+    """The decision page is not offered on a closed case; the service refuses it the same way (the API's door)."""
+    case = make_case(cmm_worker, residence_status=ResidenceStatus.LEGAL_RESIDENCE)
+    request_handover(case, cmm_worker)
+    assessed(Case.objects.get(pk=case.pk), cmm_worker, decision="not_victim")
+
+    with pytest.raises(DomainError, match="ikke mulig"):
+        decide(case, dis_worker, accept=True)
+
+    assert Handover.objects.get(case=case).status == Handover.Status.PENDING
+
+
+def test_a_share_of_a_closed_case_is_not_withdrawn_by_the_service_either(cmm_worker, dis_worker, reden):
+    case = make_case(cmm_worker)
+    recorded = share(case, cmm_worker, reden)
+    assessed(Case.objects.get(pk=case.pk), dis_worker, decision="not_victim")
+
+    with pytest.raises(DomainError, match="ikke mulig"):
+        services.share_withdraw(share=Share.objects.get(pk=recorded.pk), actor=cmm_worker)
+
+    assert Share.objects.get(pk=recorded.pk).withdrawn_at is None

@@ -11,14 +11,9 @@ from cases.codes import ResidenceStatus
 from cases.models import Case
 from grants import services
 from grants.models import EmergencyAccess, Handover, Share
-from tests.factories import TeamFactory, UserFactory, login, make_case
+from tests.factories import UserFactory, login, make_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reden(db):
-    return TeamFactory(agency=Agency.NGO, name="Reden")
 
 
 def test_sharing_through_the_form_and_withdrawing_from_the_case_page(client, cmm_worker, reden):
