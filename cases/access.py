@@ -43,6 +43,7 @@ class Action:
     EXTEND_PERIOD = "extend_period"
     RECORD_NOTIFICATION = "record_notification"
     SHARE = "share"
+    WITHDRAW_SHARE = "withdraw_share"
     REQUEST_HANDOVER = "request_handover"
     DECIDE_HANDOVER = "decide_handover"
     CHANGE_RESIDENCE_STATUS = "change_residence_status"
@@ -134,8 +135,15 @@ POLICY: dict[str, Rule] = {
     ),
     Action.SHARE: Rule(
         CMM_ROLES,
-        gettext_lazy("Dele sagen med en NGO eller IOM efter samtykke, og tilbagekalde delingen"),
+        gettext_lazy("Dele sagen med en NGO eller IOM efter samtykke"),
         states=OPEN_STATES,
+        on_case=True,
+    ),
+    # In any state: a person may withdraw their consent after the case has closed too, and the organisation's
+    # access must end then.
+    Action.WITHDRAW_SHARE: Rule(
+        CMM_ROLES,
+        gettext_lazy("Stoppe en deling, når personen har tilbagekaldt sit samtykke"),
         on_case=True,
     ),
     Action.REQUEST_HANDOVER: Rule(
@@ -273,7 +281,7 @@ ROUTES: dict[str, Route] = {
     "cases:extend_period": Route(Action.EXTEND_PERIOD),
     "cases:record_notification": Route(Action.RECORD_NOTIFICATION),
     "grants:share": Route(Action.SHARE),
-    "grants:withdraw": Route(Action.SHARE),
+    "grants:withdraw": Route(Action.WITHDRAW_SHARE),
     "grants:handover_request": Route(Action.REQUEST_HANDOVER),
     "grants:handover_decide": Route(Action.DECIDE_HANDOVER),
     "grants:residence_status": Route(Action.CHANGE_RESIDENCE_STATUS),
@@ -291,7 +299,7 @@ ROUTES: dict[str, Route] = {
     "case-notification": Route(Action.RECORD_NOTIFICATION),
     "case-residence-status": Route(Action.CHANGE_RESIDENCE_STATUS),
     "case-shares": Route(Action.SHARE),
-    "case-share-withdraw": Route(Action.SHARE),
+    "case-share-withdraw": Route(Action.WITHDRAW_SHARE),
     "case-handover": Route(Action.REQUEST_HANDOVER),
     "case-handover-decision": Route(Action.DECIDE_HANDOVER),
     "deadline-list": Route(Action.LIST_CASES),
@@ -467,7 +475,7 @@ def can(user, action: str, case: Case | None = None) -> bool:
         return False
     if rule.authority == "competent" and user.agency != case.competent_authority:
         return False
-    if action == Action.SHARE and getattr(case, "emergency_access", False):
+    if action in (Action.SHARE, Action.WITHDRAW_SHARE) and getattr(case, "emergency_access", False):
         return False  # break-the-glass is for reading: a case outside one's scope is not one's to share
     if action == Action.RECORD_NOTIFICATION:
         return case.exit_reason == Case.ExitReason.NOT_VICTIM
@@ -485,6 +493,7 @@ CASE_PAGE_ACTIONS = (
     Action.EXTEND_PERIOD,
     Action.RECORD_NOTIFICATION,
     Action.SHARE,
+    Action.WITHDRAW_SHARE,
     Action.REQUEST_HANDOVER,
     Action.DECIDE_HANDOVER,
     Action.CHANGE_RESIDENCE_STATUS,

@@ -90,7 +90,7 @@ class ShareWithdrawApi(APIView):
     )
     def post(self, request, number, share_id):
         case = queries.case_detail(request.user, number)
-        access.require(request.user, access.Action.SHARE)
+        access.require(request.user, access.Action.WITHDRAW_SHARE)
         share = get_object_or_404(Share.objects.select_related("team"), pk=share_id, case=case)
         share = services.share_withdraw(share=share, actor=request.user, request=request)
         return Response(ShareSerializer(share).data)

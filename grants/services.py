@@ -118,9 +118,8 @@ def share_create(
 @transaction.atomic
 def share_withdraw(*, share: Share, actor, request=None) -> Share:
     """The person withdrew their consent: the organisation loses access at once."""
-    access.require(actor, Action.SHARE)
+    access.require(actor, Action.WITHDRAW_SHARE)
     _refuse_emergency_access(case=share.case, actor=actor)
-    case_check_status(case=share.case, action=Action.SHARE)
     share = Share.objects.select_for_update().get(pk=share.pk)
     if share.withdrawn_at is not None:
         raise DomainError(_("Delingen er allerede tilbagekaldt."))

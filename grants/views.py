@@ -38,7 +38,7 @@ class ShareCreateView(CaseActionView):
 @require_POST
 def share_withdraw(request, number, share_id):
     case = queries.case_detail(request.user, number)
-    if not access.can(request.user, Action.SHARE, case):
+    if not access.can(request.user, Action.WITHDRAW_SHARE, case):
         raise PermissionDenied
     share = get_object_or_404(Share, pk=share_id, case=case)
     try:
