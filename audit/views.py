@@ -1,5 +1,6 @@
 """The data-protection auditor's pages: search the access log, and who looked at one person's data."""
 
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import audit_read, filters_used
 from cases import access
+from cmm.validators import page_number
 
 from . import queries
 from .forms import AuditSearchForm
@@ -33,10 +35,10 @@ def _require_auditor(user) -> None:
 
 
 def _page_number(value) -> int:
-    try:
-        return max(1, int(value or 1))
-    except (TypeError, ValueError):
-        return 1
+    page = page_number(value)
+    if page is None:
+        raise BadRequest("page")
+    return page
 
 
 def _detail_text(detail: dict) -> str:
@@ -102,6 +104,7 @@ def search(request):
             "filter_values": [(name, request.POST.get(name)) for name in used],
             "show_staff": True,
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 

@@ -1,11 +1,12 @@
 """REST API v1: the same policy, services and errors as the browser (400 refused, 404 unseen, 409 stale)."""
 
 import contextlib
+import re
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -14,11 +15,12 @@ from rest_framework.views import APIView
 
 from audit.models import AuditEvent
 from audit.services import audit_read, filters_used
+from cmm import validators as checks
 from cmm.api_errors import ConflictResponseSerializer
 from identification import services as identification_services
 from identification.models import Assessment, Indicator
 
-from . import access, queries, services
+from . import access, queries, services, submissions
 from .errors import DomainError
 from .filters import CaseFilter
 from .models import Case
@@ -31,6 +33,7 @@ from .serializers import (
     ReferralSerializer,
 )
 
+IDEMPOTENCY_KEY_FORMAT = re.compile(r"[!-~]{1,100}")
 # Beside the errors drf-standardized-errors documents itself: a role without the action, a stale version.
 TRANSITION_RESPONSES = {200: CaseDetailSerializer, 403: ErrorResponse403Serializer, 409: ConflictResponseSerializer}
 
@@ -38,6 +41,32 @@ TRANSITION_RESPONSES = {200: CaseDetailSerializer, 403: ErrorResponse403Serializ
 class CasePagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
+
+    def get_offset(self, request):
+        # Beyond a bigint the database refuses the OFFSET (offset=10**20 was a 500).
+        offset = super().get_offset(request)
+        if offset > checks.OFFSET_MAX:
+            raise serializers.ValidationError(
+                {self.offset_query_param: [_("Højst %(max)s.") % {"max": checks.OFFSET_MAX}]}, code="max_value"
+            )
+        return offset
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.offset_query_param:
+                parameter["schema"]["maximum"] = checks.OFFSET_MAX
+        return parameters
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="A key of your choice (1-100 printable ASCII characters) for this referral: sent again with the same "
+    "body, the first case is answered instead of a second one being registered.",
+    pattern=r"^[!-~]{1,100}$",
+)
 
 
 class CaseListCreateApi(generics.ListAPIView):
@@ -71,13 +100,26 @@ class CaseListCreateApi(generics.ListAPIView):
         audit_read(self.request, action=action, what="api_case_list", cases=page, detail={"filters": used})
         return page
 
-    @extend_schema(request=InputSerializer, responses={201: CaseDetailSerializer, 403: ErrorResponse403Serializer})
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: CaseDetailSerializer, 403: ErrorResponse403Serializer, 409: ConflictResponseSerializer},
+    )
     def post(self, request):
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not IDEMPOTENCY_KEY_FORMAT.fullmatch(key):
+            raise serializers.ValidationError(
+                {"Idempotency-Key": [_("Angiv 1-100 synlige ASCII-tegn.")]}, code="invalid"
+            )
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            case = services.referral_register(
-                actor=request.user, person=data.validated_data["person"], referral=data.validated_data["referral"]
+            case, _created = submissions.referral_register_once(
+                actor=request.user,
+                key=None if key is None else f"api:{key}",
+                print_=submissions.fingerprint(request.data),
+                person=data.validated_data["person"],
+                referral=data.validated_data["referral"],
             )
         except DomainError as error:
             if type(error) is not DomainError or not error.field:
@@ -179,7 +221,7 @@ class CaseTransitionApi(APIView):
     action: str
 
     class InputSerializer(serializers.Serializer):
-        version = serializers.IntegerField(min_value=1)
+        version = serializers.IntegerField(min_value=1, max_value=checks.VERSION_MAX)
 
     def post(self, request, number):
         case = queries.case_detail(request.user, number)
@@ -200,11 +242,18 @@ class AssessmentApi(CaseTransitionApi):
     @extend_schema_serializer(component_name="AssessmentInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
         decision = serializers.ChoiceField(choices=Assessment.Decision.choices)
-        decided_on = serializers.DateField()
-        reasons = serializers.CharField()
-        interview_on = serializers.DateField(required=False, allow_null=True)
-        interpreter_language = serializers.CharField(required=False, allow_blank=True, max_length=100)
-        indicators = serializers.ListField(child=serializers.ChoiceField(choices=Indicator.choices), required=False)
+        decided_on = serializers.DateField(validators=[checks.decided])
+        reasons = serializers.CharField(max_length=checks.TEXT_MAX_LENGTH, validators=[checks.free_text])
+        interview_on = serializers.DateField(required=False, allow_null=True, validators=[checks.interviewed])
+        interpreter_language = serializers.CharField(
+            required=False, allow_blank=True, max_length=100, validators=[checks.one_line_text]
+        )
+        indicators = serializers.ListField(
+            child=serializers.ChoiceField(choices=Indicator.choices),
+            required=False,
+            max_length=len(Indicator.choices),
+            validators=[checks.unique_items],
+        )
 
     @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):
@@ -217,7 +266,7 @@ class PeriodGrantApi(CaseTransitionApi):
 
     @extend_schema_serializer(component_name="PeriodGrantInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
-        starts_on = serializers.DateField()
+        starts_on = serializers.DateField(validators=[checks.period_start])
 
     @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):
@@ -231,7 +280,9 @@ class PeriodExtendApi(CaseTransitionApi):
     @extend_schema_serializer(component_name="PeriodExtensionInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
         days = serializers.IntegerField(min_value=1, max_value=90)
-        exceptional_circumstances = serializers.CharField(allow_blank=True)
+        exceptional_circumstances = serializers.CharField(
+            allow_blank=True, max_length=checks.TEXT_MAX_LENGTH, validators=[checks.free_text]
+        )
         cooperates_on_repatriation = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
@@ -245,7 +296,7 @@ class NotificationApi(CaseTransitionApi):
 
     @extend_schema_serializer(component_name="NotificationInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
-        notified_at = serializers.DateTimeField()
+        notified_at = serializers.DateTimeField(validators=[checks.notified])
 
     @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):

@@ -379,3 +379,24 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
     expires_at = models.DateTimeField(null=True, blank=True)
 
+
+class Submission(models.Model):
+    """A referral registered once per key: the referral form's one-time token or the API's Idempotency-Key.
+
+    The same form posted twice, or a request retried with its key, gets the first case back instead of a
+    second one (cases.submissions). The key is claimed before the case is written, in the same transaction,
+    so a repeat sent at the same moment waits for the first and then finds it.
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=120)  # "form:" or "api:" and the token or key
+    # A keyed hash of the API request: a key sent again with other input is refused, not answered wrongly.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "key"], name="submission_one_per_key")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -7,7 +7,9 @@ from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import exceptions, serializers, status
 
 from audit.services import AuditUnavailable
-from cases.errors import DomainError, NotAllowed, StaleCase
+from cases.errors import DomainError, KeyReused, NotAllowed, StaleCase
+
+from .errors import server_error_detail
 
 
 class Conflict(exceptions.APIException):
@@ -32,15 +34,24 @@ class DomainExceptionHandler(ExceptionHandler):
             )
         if isinstance(exc, StaleCase):
             return Conflict(exc.message)
+        if isinstance(exc, KeyReused):
+            return Conflict(exc.message, code=exc.code)
         if isinstance(exc, NotAllowed):
             return exceptions.PermissionDenied(exc.message)
         if isinstance(exc, DomainError):
             return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]}, code=exc.code)
         return super().convert_known_exceptions(exc)
 
+    def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:
+        """A 500 names the request id, as the server log's line for it does."""
+        if isinstance(exc, exceptions.APIException):
+            return exc
+        return exceptions.APIException(server_error_detail(self.context["request"]))
+
 
 class ErrorCode409Enum(models.TextChoices):
     STALE = "stale"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
 
 class Error409Serializer(serializers.Serializer):

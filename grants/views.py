@@ -15,6 +15,7 @@ from cases import access, queries
 from cases.access import Action
 from cases.errors import DomainError
 from cases.views import CaseActionView
+from cmm.validators import ascii_int
 
 from . import services
 from .forms import EmergencyAccessForm, HandoverDecideForm, HandoverRequestForm, ShareForm
@@ -102,8 +103,8 @@ def break_the_glass(request):
 def emergency_review(request):
     """The auditor's queue of break-the-glass accesses not yet looked at."""
     if request.method == "POST":
-        emergency_id = request.POST.get("emergency", "")
-        if not emergency_id.isdigit():  # not a 500 from the integer lookup
+        emergency_id = ascii_int(request.POST.get("emergency", ""))
+        if emergency_id is None:  # not a 500 from the integer lookup ("²".isdigit() is true)
             raise Http404
         emergency = get_object_or_404(EmergencyAccess, pk=emergency_id, reviewed_at__isnull=True)
         services.emergency_access_review(emergency=emergency, actor=request.user, request=request)
