@@ -5,22 +5,27 @@ import re
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_countries import countries
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
 from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import COMPETENT_AUTHORITIES
 from audit.models import AuditEvent
 from audit.services import audit_read, filters_used
 from cmm import validators as checks
 from cmm.api_errors import ConflictResponseSerializer
+from cmm.fields import TextField
 from identification import services as identification_services
 from identification.models import Assessment, Indicator
 
 from . import access, queries, services, submissions
+from .codes import ExploitationForm
 from .errors import DomainError
 from .filters import CaseFilter
 from .models import Case
@@ -42,21 +47,60 @@ class CasePagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
 
-    def get_offset(self, request):
-        # Beyond a bigint the database refuses the OFFSET (offset=10**20 was a 500).
-        offset = super().get_offset(request)
-        if offset > checks.OFFSET_MAX:
+    # Refused, not read as the default: offset=abc is a mistake, and beyond a bigint the database refuses
+    # the OFFSET (offset=10**20 was a 500).
+    BOUNDS = {"offset": (0, checks.OFFSET_MAX), "limit": (1, max_limit)}
+
+    def _query_int(self, request, name: str, default):
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        value = checks.ascii_int(raw)
+        low, high = self.BOUNDS[name]
+        if value is None or not low <= value <= high:
             raise serializers.ValidationError(
-                {self.offset_query_param: [_("Højst %(max)s.") % {"max": checks.OFFSET_MAX}]}, code="max_value"
+                {name: [_("Angiv et helt tal fra %(low)s til %(high)s.") % {"low": low, "high": high}]}, code="invalid"
             )
-        return offset
+        return value
+
+    def get_offset(self, request):
+        return self._query_int(request, self.offset_query_param, 0)
+
+    def get_limit(self, request):
+        return self._query_int(request, self.limit_query_param, self.default_limit)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            if parameter["name"] == self.offset_query_param:
-                parameter["schema"]["maximum"] = checks.OFFSET_MAX
+            low, high = self.BOUNDS[parameter["name"]]
+            parameter["schema"].update(minimum=low, maximum=high)
         return parameters
+
+
+# Refusals the schema cannot read off the serializers: the pagination's, the services', the Idempotency-Key's.
+PAGINATION_ERRORS = [
+    extend_validation_errors(["invalid"], field_name=name, methods=[method])
+    for name in ("offset", "limit")
+    for method in ("get", "post")
+]
+REFERRAL_ERRORS = [
+    extend_validation_errors(["invalid"], field_name="Idempotency-Key", methods=["post"]),
+    extend_validation_errors(["cpr_format", "cpr_date"], field_name="person.cpr_number", methods=["post"]),
+    extend_validation_errors(["document_number_format"], field_name="person.document_number", methods=["post"]),
+    *(
+        extend_validation_errors(["refused"], field_name=f"referral.{name}", methods=["post"])
+        for name in ("received_at", "detained_at", "detained")
+    ),
+]
+
+
+def with_errors(*decorators):
+    def decorate(view):
+        for decorator in decorators:
+            view = decorator(view)
+        return view
+
+    return decorate
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -69,6 +113,17 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
+# A name searched for in a query string would reach the logs: the list refuses `q` (POST to search/ instead).
+# The list's choice filters as the filter set reads them: an empty value is "all", as the browser's form sends it.
+CHOICE_FILTER_PARAMETERS = [
+    OpenApiParameter(name, str, enum=[*(str(value) for value, _label in filter_.extra["choices"]), ""])
+    for name, filter_ in CaseFilter.base_filters.items()
+    if "choices" in filter_.extra
+]
+
+
+@with_errors(*PAGINATION_ERRORS, *REFERRAL_ERRORS)
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("q", exclude=True), *CHOICE_FILTER_PARAMETERS]))
 class CaseListCreateApi(generics.ListAPIView):
     """List the cases you may see (filters as in the browser), or register a referral as a new case."""
 
@@ -133,6 +188,7 @@ class CaseListCreateApi(generics.ListAPIView):
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
+@with_errors(*PAGINATION_ERRORS)
 class CaseSearchApi(generics.GenericAPIView):
     """Search the cases you may see by case number or name, with the list's filters, in the request body."""
 
@@ -140,12 +196,15 @@ class CaseSearchApi(generics.GenericAPIView):
     pagination_class = CasePagination
 
     class InputSerializer(serializers.Serializer):
-        q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-        status = serializers.CharField(required=False, allow_blank=True)
-        competent_authority = serializers.CharField(required=False, allow_blank=True)
-        exploitation_form = serializers.CharField(required=False, allow_blank=True)
-        nationality = serializers.CharField(required=False, allow_blank=True)
-        deadline = serializers.CharField(required=False, allow_blank=True)
+        # The filters' own choices, so that the schema says what the filter set takes.
+        q = TextField(required=False, allow_blank=True, max_length=200)
+        status = serializers.ChoiceField(choices=Case.Status.choices, required=False, allow_blank=True)
+        competent_authority = serializers.ChoiceField(choices=COMPETENT_AUTHORITIES, required=False, allow_blank=True)
+        exploitation_form = serializers.ChoiceField(choices=ExploitationForm.choices, required=False, allow_blank=True)
+        nationality = serializers.ChoiceField(choices=list(countries), required=False, allow_blank=True)
+        deadline = serializers.ChoiceField(
+            choices=CaseFilter.base_filters["deadline"].extra["choices"], required=False, allow_blank=True
+        )
 
     def get_queryset(self):
         return queries.case_list(self.request.user, with_referral=True)
@@ -243,9 +302,9 @@ class AssessmentApi(CaseTransitionApi):
     class InputSerializer(CaseTransitionApi.InputSerializer):
         decision = serializers.ChoiceField(choices=Assessment.Decision.choices)
         decided_on = serializers.DateField(validators=[checks.decided])
-        reasons = serializers.CharField(max_length=checks.TEXT_MAX_LENGTH, validators=[checks.free_text])
+        reasons = TextField(max_length=checks.TEXT_MAX_LENGTH, validators=[checks.free_text])
         interview_on = serializers.DateField(required=False, allow_null=True, validators=[checks.interviewed])
-        interpreter_language = serializers.CharField(
+        interpreter_language = TextField(
             required=False, allow_blank=True, max_length=100, validators=[checks.one_line_text]
         )
         indicators = serializers.ListField(
@@ -280,7 +339,7 @@ class PeriodExtendApi(CaseTransitionApi):
     @extend_schema_serializer(component_name="PeriodExtensionInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
         days = serializers.IntegerField(min_value=1, max_value=90)
-        exceptional_circumstances = serializers.CharField(
+        exceptional_circumstances = TextField(
             allow_blank=True, max_length=checks.TEXT_MAX_LENGTH, validators=[checks.free_text]
         )
         cooperates_on_repatriation = serializers.BooleanField()

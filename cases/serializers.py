@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cmm import validators as checks
+from cmm.fields import TEXT_FIELD_MAPPING
 from identification.models import Assessment, Period, PeriodExtension
 
 from .codes import ExploitationForm, MeansOfControl, ReferralChannel, ReferralSource, ResidenceStatus
@@ -14,6 +15,7 @@ from .validators import cpr_number_clean, document_number_clean
 
 
 class PersonSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = TEXT_FIELD_MAPPING  # a name is a string, never a number made into one
     nationalities = serializers.ListField(
         child=serializers.ChoiceField(choices=list(countries)),
         required=False,
@@ -40,6 +42,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class ReferralSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = TEXT_FIELD_MAPPING
     source = serializers.ChoiceField(choices=ReferralSource.choices)
     channel = serializers.ChoiceField(choices=ReferralChannel.choices)
     residence_status = serializers.ChoiceField(choices=ResidenceStatus.choices)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext as _
+from drf_standardized_errors import openapi
 from drf_standardized_errors.handler import ExceptionHandler
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import exceptions, serializers, status
@@ -47,6 +48,22 @@ class DomainExceptionHandler(ExceptionHandler):
         if isinstance(exc, exceptions.APIException):
             return exc
         return exceptions.APIException(server_error_detail(self.context["request"]))
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-standardized-errors' schema, told that every API route can answer 403: the access policy refuses a
+    role without the route's action before the view (cmm.middleware.PolicyMiddleware)."""
+
+    def _should_add_http403_error_response(self) -> bool:
+        return True
+
+    def _get_validation_error_codes_by_field(self, data_fields):
+        """Also the codes of validators that raise more than one (cmm.validators.DateRange's `codes`)."""
+        codes = super()._get_validation_error_codes_by_field(data_fields)
+        for data_field in data_fields:
+            for validator in data_field.field.validators:
+                codes[data_field.name].update(getattr(validator, "codes", ()))
+        return codes
 
 
 class ErrorCode409Enum(models.TextChoices):

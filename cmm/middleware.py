@@ -23,7 +23,7 @@ class InputGuardMiddleware:
         if "\x00" in request.path_info or "%00" in query or "\x00" in query:
             if errors.is_api(request):
                 return errors.api_error(
-                    status=400, code="parse_error", detail=gettext("Adressen indeholder et NUL-tegn (%00).")
+                    status=400, code="parse_error", detail=gettext("Adressen indeholder et NUL-tegn.")
                 )
             return errors.bad_request(request)
         length = request.META.get("CONTENT_LENGTH") or "0"

@@ -75,6 +75,8 @@ class DateRange:
     """A date, or a time, from `earliest` up to today (`years_ahead=0`), a number of years ahead, or unbounded
     in the future up to the database's bound (`years_ahead=None`)."""
 
+    codes = ("date_too_early", "date_in_future", "date_too_late")  # for the API schema's error codes
+
     def __init__(self, earliest: dt.date, *, years_ahead: int | None = 0, future_message=None):
         self.earliest = earliest
         self.years_ahead = years_ahead
@@ -167,6 +169,9 @@ def free_text(value: str) -> None:
     _refuse_characters(value, free_text=True, message=_("Teksten må ikke indeholde styretegn (fundet: U+%(code)s)."))
 
 
+# The code each raises, for the API schema's list of error codes (drf-standardized-errors reads `code`).
+one_line_text.code = free_text.code = "control_character"
+
 text_length = MaxLengthValidator(TEXT_MAX_LENGTH)
 address_length = MaxLengthValidator(ADDRESS_MAX_LENGTH)
 FREE_TEXT = [free_text, text_length]
@@ -179,6 +184,9 @@ def unique_items(values) -> None:
         if value in seen:
             raise ValidationError(_("%(value)s er valgt mere end én gang."), code="duplicate", params={"value": value})
         seen.add(value)
+
+
+unique_items.code = "duplicate"
 
 
 def page_number(value) -> int | None:
