@@ -5,7 +5,6 @@ import re
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_countries import countries
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
 from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
@@ -25,7 +24,6 @@ from identification import services as identification_services
 from identification.models import Assessment, Indicator
 
 from . import access, queries, services, submissions
-from .codes import ExploitationForm
 from .errors import DomainError
 from .filters import CaseFilter
 from .models import Case
@@ -78,12 +76,16 @@ class CasePagination(LimitOffsetPagination):
 
 
 # Refusals the schema cannot read off the serializers: the pagination's, the services', the Idempotency-Key's.
-PAGINATION_ERRORS = [
-    extend_validation_errors(["invalid"], field_name=name, methods=[method])
-    for name in ("offset", "limit")
-    for method in ("get", "post")
-]
+def pagination_errors(method: str) -> list:
+    return [extend_validation_errors(["invalid"], field_name=name, methods=[method]) for name in ("offset", "limit")]
+
+
 REFERRAL_ERRORS = [
+    # The nested parts themselves, beside their fields: missing, null or not an object.
+    *(
+        extend_validation_errors(["required", "null", "invalid"], field_name=part, methods=["post"])
+        for part in ("person", "referral")
+    ),
     extend_validation_errors(["invalid"], field_name="Idempotency-Key", methods=["post"]),
     extend_validation_errors(["cpr_format", "cpr_date"], field_name="person.cpr_number", methods=["post"]),
     extend_validation_errors(["document_number_format"], field_name="person.document_number", methods=["post"]),
@@ -122,7 +124,7 @@ CHOICE_FILTER_PARAMETERS = [
 ]
 
 
-@with_errors(*PAGINATION_ERRORS, *REFERRAL_ERRORS)
+@with_errors(*pagination_errors("get"), *REFERRAL_ERRORS)
 @extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("q", exclude=True), *CHOICE_FILTER_PARAMETERS]))
 class CaseListCreateApi(generics.ListAPIView):
     """List the cases you may see (filters as in the browser), or register a referral as a new case."""
@@ -188,7 +190,7 @@ class CaseListCreateApi(generics.ListAPIView):
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
-@with_errors(*PAGINATION_ERRORS)
+@with_errors(*pagination_errors("post"))
 class CaseSearchApi(generics.GenericAPIView):
     """Search the cases you may see by case number or name, with the list's filters, in the request body."""
 
@@ -200,8 +202,9 @@ class CaseSearchApi(generics.GenericAPIView):
         q = TextField(required=False, allow_blank=True, max_length=200)
         status = serializers.ChoiceField(choices=Case.Status.choices, required=False, allow_blank=True)
         competent_authority = serializers.ChoiceField(choices=COMPETENT_AUTHORITIES, required=False, allow_blank=True)
-        exploitation_form = serializers.ChoiceField(choices=ExploitationForm.choices, required=False, allow_blank=True)
-        nationality = serializers.ChoiceField(choices=list(countries), required=False, allow_blank=True)
+        # As text: the lists' own enums already name these choice sets (the filter set checks the choice).
+        exploitation_form = TextField(required=False, allow_blank=True, max_length=32)
+        nationality = TextField(required=False, allow_blank=True, max_length=2)
         deadline = serializers.ChoiceField(
             choices=CaseFilter.base_filters["deadline"].extra["choices"], required=False, allow_blank=True
         )

@@ -3,7 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, connection
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Agency, Role
@@ -90,15 +91,25 @@ def test_the_database_refuses_a_period_and_a_consent_outside_their_range(cmm_wor
     Period.objects.create(
         case=case, kind="reflection", starts_on=dt.date(2026, 1, 1), days_total=30, granted_by=dis_worker
     )
+    share = Share.objects.create(
+        case=case,
+        team=TeamFactory(agency=Agency.NGO, name="Reden"),
+        scope=Share.Scope.SUPPORT,
+        consent_given_on=dt.date(2026, 1, 1),
+        expires_on=dt.date(2026, 6, 1),
+        recorded_by=cmm_worker,
+    )
 
-    with pytest.raises(IntegrityError, match="period_starts_in_range"):
+    with pytest.raises(IntegrityError, match="period_starts_in_range"), transaction.atomic():
         Period.objects.filter(case=case).update(starts_on=dt.date(9999, 12, 31))
+    with pytest.raises(IntegrityError, match="share_consent_at_most_two_years"), transaction.atomic():
+        Share.objects.filter(pk=share.pk).update(expires_on=dt.date(2028, 1, 3))
 
 
 def test_model_validation_names_the_range(cmm_worker):
     person = Person(given_name="Ada", date_of_birth=dt.date(1850, 5, 1))
 
-    with pytest.raises(Exception, match="1. januar 1900"):
+    with pytest.raises(ValidationError, match="1. januar 1900"):
         person.full_clean(exclude=["search_keys"])
 
 
