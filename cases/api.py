@@ -80,7 +80,23 @@ def pagination_errors(method: str) -> list:
     return [extend_validation_errors(["invalid"], field_name=name, methods=[method]) for name in ("offset", "limit")]
 
 
+# Declared as well as read off the validators' `code`: in some runs the generated schema missed them (ST108).
+TEXT_FIELDS = {
+    "person": ("given_name", "family_name", "aliases", "primary_language", "phone", "address", "notes"),
+    "referral": ("referring_organisation", "circumstances"),
+}
+DATE_FIELDS = {"person": ("date_of_birth",), "referral": ("received_at", "detained_at")}
 REFERRAL_ERRORS = [
+    *(
+        extend_validation_errors(["control_character"], field_name=f"{part}.{name}", methods=["post"])
+        for part, names in TEXT_FIELDS.items()
+        for name in names
+    ),
+    *(
+        extend_validation_errors([*checks.DateRange.codes, "refused"], field_name=f"{part}.{name}", methods=["post"])
+        for part, names in DATE_FIELDS.items()
+        for name in names
+    ),
     # The nested parts themselves, beside their fields: missing, null or not an object.
     *(
         extend_validation_errors(["required", "null", "invalid"], field_name=part, methods=["post"])
@@ -89,10 +105,7 @@ REFERRAL_ERRORS = [
     extend_validation_errors(["invalid"], field_name="Idempotency-Key", methods=["post"]),
     extend_validation_errors(["cpr_format", "cpr_date"], field_name="person.cpr_number", methods=["post"]),
     extend_validation_errors(["document_number_format"], field_name="person.document_number", methods=["post"]),
-    *(
-        extend_validation_errors(["refused"], field_name=f"referral.{name}", methods=["post"])
-        for name in ("received_at", "detained_at", "detained")
-    ),
+    extend_validation_errors(["refused"], field_name="referral.detained", methods=["post"]),
 ]
 
 
