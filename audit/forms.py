@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cmm import validators as checks
 from cmm.forms import DateInput, DkfdsForm
 
 
@@ -15,9 +16,11 @@ class AuditSearchForm(DkfdsForm):
         max_length=200,
         help_text=_("Et af personens sagsnumre, eller fulde navn eller identitetsnummer: alle personens sager søges"),
     )
-    date_from = forms.DateField(label=_("Fra og med"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("Til og med"), required=False, widget=DateInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    date_from = forms.DateField(
+        label=_("Fra og med"), required=False, widget=DateInput, validators=[checks.search_date]
+    )
+    date_to = forms.DateField(label=_("Til og med"), required=False, widget=DateInput, validators=[checks.search_date])
+    page = forms.IntegerField(required=False, min_value=1, max_value=checks.PAGE_MAX, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()

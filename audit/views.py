@@ -8,6 +8,7 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.middleware import otp_not_required
 from audit.services import audit_read, filters_used
 from cases import access
+from cmm.validators import page_number
 
 from . import csp_reports, queries
 from .forms import AuditSearchForm
@@ -50,10 +52,10 @@ def _require_auditor(user) -> None:
 
 
 def _page_number(value) -> int:
-    try:
-        return max(1, int(value or 1))
-    except (TypeError, ValueError):
-        return 1
+    page = page_number(value)
+    if page is None:
+        raise BadRequest("page")
+    return page
 
 
 def _detail_text(detail: dict) -> str:
@@ -120,6 +122,7 @@ def search(request):
             "show_staff": True,
             "chain_heads": queries.chain_heads_recent(),
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 

@@ -1,27 +1,33 @@
 """REST API v1: the same policy, services and errors as the browser (400 refused, 404 unseen, 409 stale)."""
 
 import contextlib
+import re
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
 from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import generics, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import COMPETENT_AUTHORITIES
 from audit.models import AuditEvent
 from audit.read_rate import ReadLimited
 from audit.services import audit_read, audit_stale_write, filters_used
+from cmm import validators as checks
 from cmm.api_errors import ConflictResponseSerializer
+from cmm.fields import TextField
 from identification import services as identification_services
 from identification.models import Assessment, Indicator
 
-from . import access, fieldsets, queries, services
+from . import access, fieldsets, queries, services, submissions
 from .errors import DomainError, StaleCase
 from .filters import CaseFilter
+from .models import Case
 from .serializers import (
     CaseDetailSerializer,
     CaseEventSerializer,
@@ -31,6 +37,7 @@ from .serializers import (
     ReferralSerializer,
 )
 
+IDEMPOTENCY_KEY_FORMAT = re.compile(r"[!-~]{1,100}")
 # Beside the errors drf-standardized-errors documents itself: a role without the action, a stale version.
 TRANSITION_RESPONSES = {200: CaseDetailSerializer, 403: ErrorResponse403Serializer, 409: ConflictResponseSerializer}
 
@@ -47,7 +54,100 @@ class CasePagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
 
+    # Refused, not read as the default: offset=abc is a mistake, and beyond a bigint the database refuses
+    # the OFFSET (offset=10**20 was a 500).
+    BOUNDS = {"offset": (0, checks.OFFSET_MAX), "limit": (1, max_limit)}
 
+    def _query_int(self, request, name: str, default):
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        value = checks.ascii_int(raw)
+        low, high = self.BOUNDS[name]
+        if value is None or not low <= value <= high:
+            raise serializers.ValidationError(
+                {name: [_("Angiv et helt tal fra %(low)s til %(high)s.") % {"low": low, "high": high}]}, code="invalid"
+            )
+        return value
+
+    def get_offset(self, request):
+        return self._query_int(request, self.offset_query_param, 0)
+
+    def get_limit(self, request):
+        return self._query_int(request, self.limit_query_param, self.default_limit)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            low, high = self.BOUNDS[parameter["name"]]
+            parameter["schema"].update(minimum=low, maximum=high)
+        return parameters
+
+
+# Refusals the schema cannot read off the serializers: the pagination's, the services', the Idempotency-Key's.
+def pagination_errors(method: str) -> list:
+    return [extend_validation_errors(["invalid"], field_name=name, methods=[method]) for name in ("offset", "limit")]
+
+
+# Declared as well as read off the validators' `code`: in some runs the generated schema missed them (ST108).
+TEXT_FIELDS = {
+    "person": ("given_name", "family_name", "aliases", "primary_language", "phone", "address", "notes"),
+    "referral": ("referring_organisation", "circumstances"),
+}
+DATE_FIELDS = {"person": ("date_of_birth",), "referral": ("received_at", "detained_at")}
+REFERRAL_ERRORS = [
+    *(
+        extend_validation_errors(["control_character"], field_name=f"{part}.{name}", methods=["post"])
+        for part, names in TEXT_FIELDS.items()
+        for name in names
+    ),
+    *(
+        extend_validation_errors([*checks.DateRange.codes, "refused"], field_name=f"{part}.{name}", methods=["post"])
+        for part, names in DATE_FIELDS.items()
+        for name in names
+    ),
+    # The nested parts themselves, beside their fields: missing, null or not an object.
+    *(
+        extend_validation_errors(["required", "null", "invalid"], field_name=part, methods=["post"])
+        for part in ("person", "referral")
+    ),
+    extend_validation_errors(["invalid"], field_name="Idempotency-Key", methods=["post"]),
+    extend_validation_errors(["cpr_format", "cpr_date"], field_name="person.cpr_number", methods=["post"]),
+    extend_validation_errors(["document_number_format"], field_name="person.document_number", methods=["post"]),
+    extend_validation_errors(["refused"], field_name="referral.detained", methods=["post"]),
+]
+
+
+def with_errors(*decorators):
+    def decorate(view):
+        for decorator in decorators:
+            view = decorator(view)
+        return view
+
+    return decorate
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="A key of your choice (1-100 printable ASCII characters) for this referral: sent again with the same "
+    "body, the first case is answered instead of a second one being registered.",
+    pattern=r"^[!-~]{1,100}$",
+)
+
+
+# A name searched for in a query string would reach the logs: the list refuses `q` (POST to search/ instead).
+# The list's choice filters as the filter set reads them: an empty value is "all", as the browser's form sends it.
+CHOICE_FILTER_PARAMETERS = [
+    OpenApiParameter(name, str, enum=[*(str(value) for value, _label in filter_.extra["choices"]), ""])
+    for name, filter_ in CaseFilter.base_filters.items()
+    if "choices" in filter_.extra
+]
+
+
+@with_errors(*pagination_errors("get"), *REFERRAL_ERRORS)
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("q", exclude=True), *CHOICE_FILTER_PARAMETERS]))
 class CaseListCreateApi(generics.ListAPIView):
     """List the cases you may see (filters as in the browser), or register a referral as a new case."""
 
@@ -79,13 +179,26 @@ class CaseListCreateApi(generics.ListAPIView):
         audit_read(self.request, action=action, what="api_case_list", cases=page, detail={"filters": used})
         return page
 
-    @extend_schema(request=InputSerializer, responses={201: CaseDetailSerializer, 403: ErrorResponse403Serializer})
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: CaseDetailSerializer, 403: ErrorResponse403Serializer, 409: ConflictResponseSerializer},
+    )
     def post(self, request):
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not IDEMPOTENCY_KEY_FORMAT.fullmatch(key):
+            raise serializers.ValidationError(
+                {"Idempotency-Key": [_("Angiv 1-100 synlige ASCII-tegn.")]}, code="invalid"
+            )
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            case = services.referral_register(
-                actor=request.user, person=data.validated_data["person"], referral=data.validated_data["referral"]
+            case, _created = submissions.referral_register_once(
+                actor=request.user,
+                key=None if key is None else f"api:{key}",
+                print_=submissions.fingerprint(request.data),
+                person=data.validated_data["person"],
+                referral=data.validated_data["referral"],
             )
         except DomainError as error:
             if type(error) is not DomainError or not error.field:
@@ -100,6 +213,7 @@ class CaseListCreateApi(generics.ListAPIView):
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
+@with_errors(*pagination_errors("post"))
 class CaseSearchApi(generics.GenericAPIView):
     """Search the cases you may see by case number or name, with the list's filters, in the request body."""
 
@@ -107,12 +221,16 @@ class CaseSearchApi(generics.GenericAPIView):
     pagination_class = CasePagination
 
     class InputSerializer(serializers.Serializer):
-        q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-        status = serializers.CharField(required=False, allow_blank=True)
-        competent_authority = serializers.CharField(required=False, allow_blank=True)
-        exploitation_form = serializers.CharField(required=False, allow_blank=True)
-        nationality = serializers.CharField(required=False, allow_blank=True)
-        deadline = serializers.CharField(required=False, allow_blank=True)
+        # The filters' own choices, so that the schema says what the filter set takes.
+        q = TextField(required=False, allow_blank=True, max_length=200)
+        status = serializers.ChoiceField(choices=Case.Status.choices, required=False, allow_blank=True)
+        competent_authority = serializers.ChoiceField(choices=COMPETENT_AUTHORITIES, required=False, allow_blank=True)
+        # As text: the lists' own enums already name these choice sets (the filter set checks the choice).
+        exploitation_form = TextField(required=False, allow_blank=True, max_length=32)
+        nationality = TextField(required=False, allow_blank=True, max_length=2)
+        deadline = serializers.ChoiceField(
+            choices=CaseFilter.base_filters["deadline"].extra["choices"], required=False, allow_blank=True
+        )
 
     def get_queryset(self):
         return queries.case_list(self.request.user, with_referral=True)
@@ -190,7 +308,7 @@ class CaseTransitionApi(APIView):
     action: str
 
     class InputSerializer(serializers.Serializer):
-        version = serializers.IntegerField(min_value=1)
+        version = serializers.IntegerField(min_value=1, max_value=checks.VERSION_MAX)
 
     def post(self, request, number):
         case = queries.case_detail(request.user, number)
@@ -222,16 +340,23 @@ class AssessmentApi(CaseTransitionApi):
     @extend_schema_serializer(component_name="AssessmentInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
         decision = serializers.ChoiceField(choices=Assessment.Decision.choices)
-        decided_on = serializers.DateField()
+        decided_on = serializers.DateField(validators=[checks.decided])
         decided_time = serializers.TimeField(
             required=False,
             allow_null=True,
             help_text=_("Klokkeslæt (København). Uden: nu, hvis afgørelsen er fra i dag, ellers slutningen af dagen."),
         )
-        reasons = serializers.CharField()
-        interview_on = serializers.DateField(required=False, allow_null=True)
-        interpreter_language = serializers.CharField(required=False, allow_blank=True, max_length=100)
-        indicators = serializers.ListField(child=serializers.ChoiceField(choices=Indicator.choices), required=False)
+        reasons = TextField(max_length=checks.TEXT_MAX_LENGTH, validators=[checks.free_text])
+        interview_on = serializers.DateField(required=False, allow_null=True, validators=[checks.interviewed])
+        interpreter_language = TextField(
+            required=False, allow_blank=True, max_length=100, validators=[checks.one_line_text]
+        )
+        indicators = serializers.ListField(
+            child=serializers.ChoiceField(choices=Indicator.choices),
+            required=False,
+            max_length=len(Indicator.choices),
+            validators=[checks.unique_items],
+        )
 
     @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):
@@ -244,7 +369,7 @@ class PeriodGrantApi(CaseTransitionApi):
 
     @extend_schema_serializer(component_name="PeriodGrantInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
-        starts_on = serializers.DateField()
+        starts_on = serializers.DateField(validators=[checks.period_start])
 
     @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):
@@ -258,7 +383,9 @@ class PeriodExtendApi(CaseTransitionApi):
     @extend_schema_serializer(component_name="PeriodExtensionInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
         days = serializers.IntegerField(min_value=1, max_value=90)
-        exceptional_circumstances = serializers.CharField(allow_blank=True)
+        exceptional_circumstances = TextField(
+            allow_blank=True, max_length=checks.TEXT_MAX_LENGTH, validators=[checks.free_text]
+        )
         cooperates_on_repatriation = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
@@ -272,7 +399,7 @@ class NotificationApi(CaseTransitionApi):
 
     @extend_schema_serializer(component_name="NotificationInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
-        notified_at = serializers.DateTimeField()
+        notified_at = serializers.DateTimeField(validators=[checks.notified])
 
     @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):

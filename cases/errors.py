@@ -20,6 +20,15 @@ class NotAllowed(DomainError):
     code = "not_allowed"
 
 
+class KeyReused(DomainError):
+    """A referral's one-time key was sent before with other input: the first case is not the answer."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self):
+        super().__init__(_("Nøglen er allerede brugt til en anden henvisning. Send en ny nøgle med nye data."))
+
+
 class StaleCase(DomainError):
     """Someone else changed the case after this user loaded it."""
 

@@ -12,6 +12,7 @@ from django_countries import countries
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import COMPETENT_AUTHORITIES
+from cmm import validators as checks
 from cmm.choices import choice_display
 from privacy.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
@@ -26,6 +27,7 @@ from .codes import (
     ResidenceStatus,
 )
 from .deadlines import LEGAL_SOURCES, DeadlineKind, LegalSource
+from .validators import cpr_number_clean, document_number_clean
 
 
 @functools.cache
@@ -76,10 +78,11 @@ class Person(models.Model):
     for an exact-match search; the retention job clears the identifying fields and sets `anonymised_at`.
     """
 
-    given_name = EncryptedCharField(_("fornavn(e)"), max_length=200)
-    family_name = EncryptedCharField(_("efternavn"), max_length=200, blank=True)
-    aliases = EncryptedCharField(_("andre navne"), max_length=500, blank=True)
-    date_of_birth = EncryptedDateField(_("fødselsdato"), null=True, blank=True)
+    given_name = EncryptedCharField(_("fornavn(e)"), max_length=200, validators=[checks.one_line_text])
+    family_name = EncryptedCharField(_("efternavn"), max_length=200, blank=True, validators=[checks.one_line_text])
+    aliases = EncryptedCharField(_("andre navne"), max_length=500, blank=True, validators=[checks.one_line_text])
+    # Encrypted, so no check constraint can see it: its range is the validator's alone.
+    date_of_birth = EncryptedDateField(_("fødselsdato"), null=True, blank=True, validators=[checks.birth_date])
     date_of_birth_estimated = models.BooleanField(_("fødselsdato er anslået"), default=False)
     gender = models.CharField(_("køn"), max_length=32, choices=Gender.choices, default=Gender.UNKNOWN)
     nationalities = ArrayField(
@@ -87,13 +90,17 @@ class Person(models.Model):
         verbose_name=_("statsborgerskab"),
         default=list,
         blank=True,
+        size=checks.NATIONALITIES_MAX,
+        validators=[checks.unique_items],
     )
-    primary_language = models.CharField(_("sprog"), max_length=100, blank=True)
-    cpr_number = EncryptedCharField(_("CPR-nummer"), max_length=11, blank=True)
-    document_number = EncryptedCharField(_("pas- eller ID-nummer"), max_length=50, blank=True)
-    phone = EncryptedCharField(_("telefon"), max_length=40, blank=True)
-    address = EncryptedTextField(_("adresse"), blank=True)
-    notes = EncryptedTextField(_("noter om personen"), blank=True)
+    primary_language = models.CharField(_("sprog"), max_length=100, blank=True, validators=[checks.one_line_text])
+    cpr_number = EncryptedCharField(_("CPR-nummer"), max_length=11, blank=True, validators=[cpr_number_clean])
+    document_number = EncryptedCharField(
+        _("pas- eller ID-nummer"), max_length=50, blank=True, validators=[document_number_clean]
+    )
+    phone = EncryptedCharField(_("telefon"), max_length=40, blank=True, validators=[checks.one_line_text])
+    address = EncryptedTextField(_("adresse"), blank=True, validators=[checks.free_text, checks.address_length])
+    notes = EncryptedTextField(_("noter om personen"), blank=True, validators=checks.FREE_TEXT)
     search_keys = ArrayField(models.CharField(max_length=64), default=list, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True, editable=False)
 
@@ -205,10 +212,12 @@ class CaseNumberCounter(models.Model):
 
 class Referral(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="referral", primary_key=True)
-    received_at = models.DateTimeField(_("modtaget"))
+    received_at = models.DateTimeField(_("modtaget"), validators=[checks.received])
     source = models.CharField(_("henvist af"), max_length=16, choices=ReferralSource.choices)
     channel = models.CharField(_("kanal"), max_length=20, choices=ReferralChannel.choices)
-    referring_organisation = models.CharField(_("henvisende myndighed/organisation"), max_length=200, blank=True)
+    referring_organisation = models.CharField(
+        _("henvisende myndighed/organisation"), max_length=200, blank=True, validators=[checks.one_line_text]
+    )
     residence_status = models.CharField(_("opholdsgrundlag"), max_length=32, choices=ResidenceStatus.choices)
     # The status the case was referred with, which the statistics count; `residence_status` follows later
     # changes (grants.services.residence_status_change), each one a timeline event holding the old and new status.
@@ -219,12 +228,16 @@ class Referral(models.Model):
         models.CharField(max_length=32, choices=ExploitationForm.choices),
         verbose_name=_("formodede udnyttelsesformer"),
         default=list,
+        size=len(ExploitationForm.choices),
+        validators=[checks.unique_items],
     )
     means_of_control = ArrayField(
         models.CharField(max_length=32, choices=MeansOfControl.choices),
         verbose_name=_("kontrolmidler"),
         default=list,
         blank=True,
+        size=len(MeansOfControl.choices),
+        validators=[checks.unique_items],
     )
     recruiter_relation = models.CharField(
         _("relation til rekrutteringsperson"),
@@ -233,8 +246,8 @@ class Referral(models.Model):
         default=RecruiterRelation.UNKNOWN,
     )
     detained = models.BooleanField(_("frihedsberøvet"), default=False)
-    detained_at = models.DateTimeField(_("frihedsberøvet siden"), null=True, blank=True)
-    circumstances = EncryptedTextField(_("omstændigheder"), blank=True)
+    detained_at = models.DateTimeField(_("frihedsberøvet siden"), null=True, blank=True, validators=[checks.detained])
+    circumstances = EncryptedTextField(_("omstændigheder"), blank=True, validators=checks.FREE_TEXT)
     # Derived from the date of birth when the referral is registered; survives anonymisation for the statistics.
     age_band = models.CharField(_("alder ved henvisning"), max_length=8, choices=AgeBand.choices, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -250,6 +263,11 @@ class Referral(models.Model):
                 name="referral_detention_time_iff_detained",
             ),
             models.CheckConstraint(condition=~models.Q(exploitation_forms=[]), name="referral_has_exploitation_form"),
+            models.CheckConstraint(condition=checks.time_in_range("received_at"), name="referral_received_in_range"),
+            models.CheckConstraint(
+                condition=models.Q(detained_at__isnull=True) | checks.time_in_range("detained_at"),
+                name="referral_detained_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -374,3 +392,25 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
     expires_at = models.DateTimeField(null=True, blank=True)
+
+
+class Submission(models.Model):
+    """A referral registered once per key: the referral form's one-time token or the API's Idempotency-Key.
+
+    The same form posted twice, or a request retried with its key, gets the first case back instead of a
+    second one (cases.submissions). The key is claimed before the case is written, in the same transaction,
+    so a repeat sent at the same moment waits for the first and then finds it.
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=120)  # "form:" or "api:" and the token or key
+    # A keyed hash of the API request: a key sent again with other input is refused, not answered wrongly.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "key"], name="submission_one_per_key")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -5,20 +5,30 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cmm import validators as checks
+from cmm.fields import TEXT_FIELD_MAPPING
 from identification.models import Assessment, Period, PeriodExtension
 
 from . import fieldsets
 from .codes import ExploitationForm, MeansOfControl, ReferralChannel, ReferralSource, ResidenceStatus
 from .models import PERSON_FIELDS, REFERRAL_FIELDS, Case, CaseEvent, Deadline, Person, Referral
-from .validators import cpr_number_clean
+from .validators import cpr_number_clean, document_number_clean
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    nationalities = serializers.ListField(child=serializers.ChoiceField(choices=list(countries)), required=False)
+    serializer_field_mapping = TEXT_FIELD_MAPPING  # a name is a string, never a number made into one
+    nationalities = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(countries)),
+        required=False,
+        max_length=checks.NATIONALITIES_MAX,
+        validators=[checks.unique_items],
+    )
 
     class Meta:
         model = Person
         fields = PERSON_FIELDS
+        # Their model validators are the validate_ methods below, which also normalise.
+        extra_kwargs = {"cpr_number": {"validators": []}, "document_number": {"validators": []}}
 
     def validate_date_of_birth(self, value):
         if value and value > timezone.localdate():
@@ -28,20 +38,29 @@ class PersonSerializer(serializers.ModelSerializer):
     def validate_cpr_number(self, value: str) -> str:
         return cpr_number_clean(value)
 
+    def validate_document_number(self, value: str) -> str:
+        return document_number_clean(value)
+
 
 class ReferralSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = TEXT_FIELD_MAPPING
     source = serializers.ChoiceField(choices=ReferralSource.choices)
     channel = serializers.ChoiceField(choices=ReferralChannel.choices)
     residence_status = serializers.ChoiceField(choices=ResidenceStatus.choices)
     exploitation_forms = serializers.ListField(
         child=serializers.ChoiceField(choices=ExploitationForm.choices),
         min_length=1,
+        max_length=len(ExploitationForm.choices),
         error_messages={"min_length": _("Vælg mindst én formodet udnyttelsesform.")},
+        validators=[checks.unique_items],
     )
     means_of_control = serializers.ListField(
-        child=serializers.ChoiceField(choices=MeansOfControl.choices), required=False
+        child=serializers.ChoiceField(choices=MeansOfControl.choices),
+        required=False,
+        max_length=len(MeansOfControl.choices),
+        validators=[checks.unique_items],
     )
-    received_at = serializers.DateTimeField(required=False)
+    received_at = serializers.DateTimeField(required=False, validators=[checks.received])
 
     class Meta:
         model = Referral

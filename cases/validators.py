@@ -1,4 +1,4 @@
-"""Checks of identity numbers, shared by the referral form and the API."""
+"""Checks of identity numbers, shared by the referral form and the API: ASCII only, whatever Unicode calls a digit."""
 
 import datetime as dt
 import re
@@ -7,7 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-CPR_NUMBER = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
+# [0-9], not \d: \d also matches Arabic-Indic and other digits, which would be stored as typed.
+CPR_NUMBER = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{2})-?([0-9]{4})$")
+# Letters and digits as printed on the document, in groups separated by single spaces or hyphens.
+DOCUMENT_NUMBER = re.compile(r"^[A-Za-z0-9]+([ -][A-Za-z0-9]+)*$")
 
 
 def cpr_birth_date(day: int, month: int, yy: int, serial: str) -> dt.date:
@@ -46,3 +49,14 @@ def cpr_number_clean(value: str) -> str:
     if born > timezone.localdate():
         raise ValidationError(_("CPR-nummerets fødselsdato ligger i fremtiden."), code="cpr_date")
     return f"{day}{month}{yy}-{serial}"
+
+
+def document_number_clean(value: str) -> str:
+    """A passport or ID number: ASCII letters and digits (groups may be separated by a space or a hyphen)."""
+    value = (value or "").strip()
+    if value and not DOCUMENT_NUMBER.match(value):
+        raise ValidationError(
+            _("Et pas- eller ID-nummer består af bogstaverne A-Z og cifrene 0-9 (eventuelt i grupper)."),
+            code="document_number_format",
+        )
+    return value

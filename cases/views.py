@@ -1,5 +1,7 @@
+import uuid
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,8 +11,9 @@ from accounts import queries as account_queries
 from accounts.models import COMPETENT_AUTHORITIES
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_stale_write, filters_used
+from cmm.validators import ascii_int, page_number
 
-from . import access, fieldsets, queries, services
+from . import access, fieldsets, queries, services, submissions
 from .codes import ExploitationForm, MeansOfControl, labels
 from .errors import DomainError, StaleCase
 from .filters import CaseFilter
@@ -60,10 +63,9 @@ def case_list(request):
         filterset.form.add_error(
             "q", _("Søg med søgefeltet: navne og numre må ikke stå i sidens adresse, så de blev ikke søgt efter.")
         )
-    try:
-        page = max(1, int(data.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(data.get("page"))
+    if page is None:
+        raise BadRequest("page")
     rows = []
     if filterset.is_valid():
         start = (page - 1) * PAGE_SIZE
@@ -129,26 +131,38 @@ def own_referrals(request):
 def referral_create(request):
     if not access.can_register_referral(request.user):
         raise PermissionDenied
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST or None, initial={"form_token": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.referral_register(
-                actor=request.user, person=form.person_data(), referral=form.referral_data()
+            case, created = submissions.referral_register_once(
+                actor=request.user,
+                key=f"form:{form.cleaned_data['form_token']}",
+                person=form.person_data(),
+                referral=form.referral_data(),
             )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            if access.visible_cases(request.user).filter(pk=case.pk).exists():
+            visible = access.visible_cases(request.user).filter(pk=case.pk).exists()
+            if not created:
+                messages.info(
+                    request,
+                    _("Formularen var allerede sendt: henvisningen er registreret én gang, som sag %(number)s.")
+                    % {"number": case.number},
+                )
+            elif visible:
                 messages.success(
                     request, _("Henvisningen er registreret som sag %(number)s.") % {"number": case.number}
                 )
+            else:
+                # A referral for the other authority is theirs: its page would be a 404 to the registrant.
+                messages.success(
+                    request,
+                    _("Henvisningen er registreret som sag %(number)s og sendt til %(authority)s.")
+                    % {"number": case.number, "authority": case.get_competent_authority_display()},
+                )
+            if visible:
                 return redirect("cases:detail", number=case.number)
-            # A referral for the other authority is theirs: its page would be a 404 to the registrant.
-            messages.success(
-                request,
-                _("Henvisningen er registreret som sag %(number)s og sendt til %(authority)s.")
-                % {"number": case.number, "authority": case.get_competent_authority_display()},
-            )
             if access.role_may(request.user, access.Action.OWN_REFERRALS):
                 return redirect("cases:own_referrals")
             return redirect("cases:home")
@@ -192,8 +206,8 @@ class CaseActionView(View):
 
     def post(self, request, number):
         case = queries.case_detail(request.user, number)
-        sent_version = request.POST.get("version", "")
-        stale = sent_version.isdigit() and int(sent_version) != case.version
+        sent_version = ascii_int(request.POST.get("version", ""))
+        stale = sent_version is not None and sent_version != case.version
         if stale and access.role_may(request.user, self.action):
             # The case moved on since the form was opened, perhaps out of this action's reach:
             # say so before judging the action, and keep what the user typed.

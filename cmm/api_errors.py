@@ -3,13 +3,16 @@ cases read, 503 no audit."""
 
 from django.db import models
 from django.utils.translation import gettext as _
+from drf_standardized_errors import openapi
 from drf_standardized_errors.handler import ExceptionHandler
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import exceptions, serializers, status
 
 from audit.read_rate import ReadLimited
 from audit.services import AuditUnavailable
-from cases.errors import DomainError, NotAllowed, StaleCase
+from cases.errors import DomainError, KeyReused, NotAllowed, StaleCase
+
+from .errors import server_error_detail
 
 
 class Conflict(exceptions.APIException):
@@ -38,15 +41,40 @@ class DomainExceptionHandler(ExceptionHandler):
             return throttled
         if isinstance(exc, StaleCase):
             return Conflict(exc.message)
+        if isinstance(exc, KeyReused):
+            return Conflict(exc.message, code=exc.code)
         if isinstance(exc, NotAllowed):
             return exceptions.PermissionDenied(exc.message)
         if isinstance(exc, DomainError):
             return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]}, code=exc.code)
         return super().convert_known_exceptions(exc)
 
+    def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:
+        """A 500 names the request id, as the server log's line for it does."""
+        if isinstance(exc, exceptions.APIException):
+            return exc
+        return exceptions.APIException(server_error_detail(self.context["request"]))
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-standardized-errors' schema, told that every API route can answer 403: the access policy refuses a
+    role without the route's action before the view (cmm.middleware.PolicyMiddleware)."""
+
+    def _should_add_http403_error_response(self) -> bool:
+        return True
+
+    def _get_validation_error_codes_by_field(self, data_fields):
+        """Also the codes of validators that raise more than one (cmm.validators.DateRange's `codes`)."""
+        codes = super()._get_validation_error_codes_by_field(data_fields)
+        for data_field in data_fields:
+            for validator in data_field.field.validators:
+                codes[data_field.name].update(getattr(validator, "codes", ()))
+        return codes
+
 
 class ErrorCode409Enum(models.TextChoices):
     STALE = "stale"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
 
 class Error409Serializer(serializers.Serializer):

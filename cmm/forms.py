@@ -1,6 +1,8 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from . import validators as checks
+
 
 class DkfdsFormRenderer(TemplatesSetting):
     """Render every form with the Danish common design system's markup (errors beside each field)."""
@@ -65,4 +67,20 @@ class DkfdsForm(forms.Form):
 class VersionedForm(DkfdsForm):
     """A form that writes to a case carries the version the user saw, so a stale write is caught."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=checks.VERSION_MAX)
+
+
+class OneLineField(forms.CharField):
+    """A name or other one-line text: no control characters, bidirectional controls or line breaks."""
+
+    default_validators = [checks.one_line_text]
+
+
+class FreeTextField(forms.CharField):
+    """A free text (notes, circumstances, reasons): a text area, line breaks kept, length limited."""
+
+    default_validators = [checks.free_text]
+
+    def __init__(self, *, rows: int = 4, max_length: int = checks.TEXT_MAX_LENGTH, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(max_length=max_length, **kwargs)

@@ -1,10 +1,43 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
+
+from . import errors
+
+
+class InputGuardMiddleware:
+    """Refuse what no view can use before any view sees it: a NUL in the URL (400), an API body over the limit (413).
+
+    PostgreSQL text cannot hold NUL, so a case number with %00 made the lookup raise (a 500). DRF reads a JSON
+    body from the stream itself, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE check, which only forms go through.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path_info or "%00" in query or "\x00" in query:
+            if errors.is_api(request):
+                return errors.api_error(
+                    status=400, code="parse_error", detail=gettext("Adressen indeholder et NUL-tegn.")
+                )
+            return errors.bad_request(request)
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not (length.isascii() and length.isdigit()):
+            return errors.bad_request(request)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if errors.is_api(request) and limit is not None and int(length) > limit:
+            return errors.api_error(
+                status=413,
+                code="request_too_large",
+                detail=gettext("Anmodningen er for stor: højst %(limit)s byte.") % {"limit": limit},
+            )
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:
@@ -91,19 +124,11 @@ class PolicyMiddleware:
             )
             if route.hidden:
                 raise Http404
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {
-                        "type": "client_error",
-                        "errors": [
-                            {
-                                "code": "permission_denied",
-                                "detail": gettext("Din rolle giver ikke adgang til denne handling."),
-                                "attr": None,
-                            }
-                        ],
-                    },
+            if errors.is_api(request):
+                return errors.api_error(
                     status=403,
+                    code="permission_denied",
+                    detail=gettext("Din rolle giver ikke adgang til denne handling."),
                 )
             raise PermissionDenied
         if route.step_up:

@@ -24,3 +24,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+# For /api/ the API's error shape; pages in the design system (the 500 page shows the request id).
+handler400 = "cmm.errors.bad_request"
+handler404 = "cmm.errors.not_found"
+handler500 = "cmm.errors.server_error"

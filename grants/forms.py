@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
 from cases.codes import ResidenceStatus
-from cmm.forms import DateInput, DkfdsForm, VersionedForm
+from cmm import validators as checks
+from cmm.forms import DateInput, DkfdsForm, FreeTextField, OneLineField, VersionedForm
 
 from .models import Share
 from .services import SHAREABLE_AGENCIES
@@ -18,11 +19,12 @@ class ShareForm(VersionedForm):
         empty_label=_("Vælg organisation"),
     )
     scope = forms.ChoiceField(label=_("Formål"), choices=Share.Scope.choices, widget=forms.RadioSelect)
-    consent_given_on = forms.DateField(label=_("Samtykke givet"), widget=DateInput)
+    consent_given_on = forms.DateField(label=_("Samtykke givet"), widget=DateInput, validators=[checks.consent_given])
     expires_on = forms.DateField(
         label=_("Samtykket gælder til og med"),
         widget=DateInput,
         help_text=_("Delingen ophører automatisk efter denne dato, og straks hvis samtykket tilbagekaldes."),
+        validators=[checks.consent_expiry],
     )
 
     def __init__(self, *args, **kwargs):
@@ -33,9 +35,8 @@ class ShareForm(VersionedForm):
 
 
 class HandoverRequestForm(VersionedForm):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Begrundelse"),
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For eksempel at personens opholdsgrundlag er ændret."),
     )
 
@@ -47,9 +48,9 @@ class HandoverDecideForm(VersionedForm):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    decision_reason = forms.CharField(
+    decision_reason = FreeTextField(
         label=_("Begrundelse"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         required=False,
         help_text=_("Skal udfyldes ved afvisning."),
     )
@@ -68,9 +69,8 @@ class ResidenceStatusForm(VersionedForm):
 
 
 class EmergencyAccessForm(DkfdsForm):
-    number = forms.CharField(label=_("Sagsnummer"), max_length=20, help_text=_("For eksempel CMM-2026-0001"))
-    reason = forms.CharField(
+    number = OneLineField(label=_("Sagsnummer"), max_length=20, help_text=_("For eksempel CMM-2026-0001"))
+    reason = FreeTextField(
         label=_("Begrundelse"),
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Hvorfor du har brug for sagen nu. Adgangen logges og gennemgås af revisor."),
     )

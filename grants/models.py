@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -6,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import COMPETENT_AUTHORITIES
 from audit.models import ReviewedByAuditor
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from cmm import validators as checks
 from privacy.fields import EncryptedTextField
 
 
@@ -21,8 +24,8 @@ class Share(models.Model):
         "accounts.Team", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="shares"
     )
     scope = models.CharField(_("formål"), max_length=16, choices=Scope.choices)
-    consent_given_on = models.DateField(_("samtykke givet"))
-    expires_on = models.DateField(_("samtykket udløber"))
+    consent_given_on = models.DateField(_("samtykke givet"), validators=[checks.consent_given])
+    expires_on = models.DateField(_("samtykket udløber"), validators=[checks.consent_expiry])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     withdrawn_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
@@ -40,6 +43,14 @@ class Share(models.Model):
             models.CheckConstraint(
                 condition=models.Q(expires_on__gte=models.F("consent_given_on")), name="share_expires_after_consent"
             ),
+            models.CheckConstraint(condition=checks.date_in_range("consent_given_on"), name="share_consent_in_range"),
+            # Two calendar years are at most 731 days: never stricter than the service's check in years.
+            models.CheckConstraint(
+                condition=models.Q(
+                    expires_on__lte=models.F("consent_given_on") + dt.timedelta(days=366 * checks.CONSENT_YEARS - 1)
+                ),
+                name="share_consent_at_most_two_years",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -55,7 +66,7 @@ class EmergencyAccess(ReviewedByAuditor):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="emergency_accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses")
-    reason = EncryptedTextField(_("begrundelse"))
+    reason = EncryptedTextField(_("begrundelse"), validators=checks.FREE_TEXT)
     granted_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     grant = models.OneToOneField(CaseUserObjectPermission, null=True, blank=True, on_delete=models.SET_NULL)
@@ -81,7 +92,7 @@ class Handover(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
     from_authority = models.CharField(max_length=8, choices=COMPETENT_AUTHORITIES)
     to_authority = models.CharField(_("til"), max_length=8, choices=COMPETENT_AUTHORITIES)
-    reason = EncryptedTextField(_("begrundelse"))
+    reason = EncryptedTextField(_("begrundelse"), validators=checks.FREE_TEXT)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -89,7 +100,7 @@ class Handover(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = EncryptedTextField(_("begrundelse for afgørelsen"), blank=True)
+    decision_reason = EncryptedTextField(_("begrundelse for afgørelsen"), blank=True, validators=checks.FREE_TEXT)
 
     class Meta:
         verbose_name = _("overdragelse")

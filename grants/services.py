@@ -27,6 +27,7 @@ from cases.services import (
     competent_authority,
     event_record,
 )
+from cmm.validators import CONSENT_YEARS, years_after
 
 from .models import EmergencyAccess, Handover, Share
 
@@ -73,6 +74,8 @@ def share_create(
         raise DomainError(_("Samtykket kan ikke udløbe, før det er givet."), field="expires_on")
     if expires_on < today:
         raise DomainError(_("Samtykket er allerede udløbet."), field="expires_on")
+    if expires_on > years_after(consent_given_on, CONSENT_YEARS):
+        raise DomainError(_("Et samtykke kan højst gælde i to år fra det blev givet."), field="expires_on")
     already = _("Sagen er allerede delt med denne organisation.")
     if Share.objects.filter(case=case, team=team, withdrawn_at__isnull=True, expires_on__gte=today).exists():
         raise DomainError(already, field="team")

@@ -16,6 +16,7 @@ from cases import access, queries
 from cases.access import Action
 from cases.errors import DomainError
 from cases.views import CaseActionView
+from cmm.validators import ascii_int
 
 from . import services
 from .forms import EmergencyAccessForm, HandoverDecideForm, HandoverRequestForm, ResidenceStatusForm, ShareForm
@@ -166,7 +167,7 @@ def emergency_review(request):
 
 
 def _posted_id(request, name: str) -> int:
-    value = request.POST.get(name, "")
-    if not value.isdigit():  # not a 500 from the integer lookup
+    value = ascii_int(request.POST.get(name, ""))
+    if value is None:  # not a 500 from the integer lookup ("²".isdigit() is true)
         raise Http404
-    return int(value)
+    return value

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import COMPETENT_AUTHORITIES
 from cases.deadlines import period_last_day
 from cases.models import Case
+from cmm import validators as checks
 from cmm.choices import choice_display
 from privacy.fields import EncryptedTextField
 
@@ -32,7 +33,7 @@ class Assessment(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment", primary_key=True)
     decision = models.CharField(_("afgørelse"), max_length=16, choices=Decision.choices)
-    decided_on = models.DateField(_("afgørelsesdato"))
+    decided_on = models.DateField(_("afgørelsesdato"), validators=[checks.decided])
     # The moment of the decision: the 72-hour identification is judged by it, and the notification of
     # police and DIS after "not a victim" runs from it (not from when it was typed in).
     decided_at = models.DateTimeField(_("afgjort"))
@@ -41,15 +42,19 @@ class Assessment(models.Model):
         max_length=8,
         choices=COMPETENT_AUTHORITIES,
     )
-    interview_on = models.DateField(_("samtaledato"), null=True, blank=True)
-    interpreter_language = models.CharField(_("tolkesprog"), max_length=100, blank=True)
+    interview_on = models.DateField(_("samtaledato"), null=True, blank=True, validators=[checks.interviewed])
+    interpreter_language = models.CharField(
+        _("tolkesprog"), max_length=100, blank=True, validators=[checks.one_line_text]
+    )
     indicators = ArrayField(
         models.CharField(max_length=32, choices=Indicator.choices),
         verbose_name=_("indikatorer"),
         default=list,
         blank=True,
+        size=len(Indicator.choices),
+        validators=[checks.unique_items],
     )
-    reasons = EncryptedTextField(_("begrundelse"))
+    reasons = EncryptedTextField(_("begrundelse"), validators=checks.FREE_TEXT)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -57,6 +62,13 @@ class Assessment(models.Model):
         verbose_name = _("vurdering")
         verbose_name_plural = _("vurderinger")
         indexes = [models.Index(fields=["decision", "decided_on"], name="assessment_decision_day")]
+        constraints = [
+            models.CheckConstraint(condition=checks.date_in_range("decided_on"), name="assessment_decided_in_range"),
+            models.CheckConstraint(
+                condition=models.Q(interview_on__isnull=True) | checks.date_in_range("interview_on"),
+                name="assessment_interview_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.decided_on})"
@@ -75,7 +87,7 @@ class Period(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="period", primary_key=True)
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
-    starts_on = models.DateField(_("første dag"))
+    starts_on = models.DateField(_("første dag"), validators=[checks.period_start])
     days_total = models.PositiveSmallIntegerField(_("dage i alt"))
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -86,7 +98,8 @@ class Period(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(days_total__gte=1, days_total__lte=120), name="period_at_most_120_days"
-            )
+            ),
+            models.CheckConstraint(condition=checks.date_in_range("starts_on"), name="period_starts_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -104,7 +117,7 @@ class PeriodExtension(models.Model):
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="extensions")
     days = models.PositiveSmallIntegerField(_("dage"))
-    exceptional_circumstances = EncryptedTextField(_("særlige omstændigheder"))
+    exceptional_circumstances = EncryptedTextField(_("særlige omstændigheder"), validators=checks.FREE_TEXT)
     cooperates_on_repatriation = models.BooleanField(_("samarbejder om forberedt hjemrejse"))
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -32,6 +32,7 @@ from cases.services import (
     deadline_open,
     event_record,
 )
+from cmm.validators import PERIOD_START_YEARS, years_after
 
 from .models import Assessment, Period, PeriodExtension
 
@@ -170,6 +171,8 @@ def period_grant(*, case: Case, actor, expected_version: int, starts_on: dt.date
     _refuse_wrong_authority(actor=actor, case=case, action=access.Action.GRANT_PERIOD)
     if starts_on < case.assessment.decided_on:
         raise DomainError(_("Perioden kan ikke begynde før afgørelsen."), field="starts_on")
+    if starts_on > years_after(case.assessment.decided_on, PERIOD_START_YEARS):
+        raise DomainError(_("Perioden skal begynde senest et år efter afgørelsen."), field="starts_on")
     case_save_transition(case=case, expected_version=expected_version, status=Case.Status.PERIOD)
     period = Period.objects.create(
         case=case,

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A request id for audit rows and error pages; 503 when the audit log cannot be written.
     "audit.middleware.AuditContextMiddleware",
+    # A NUL in the URL is a 400 and an API body over DATA_UPLOAD_MAX_MEMORY_SIZE a 413, before any view.
+    "cmm.middleware.InputGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # A cookie for a session that has ended is audited as a security event.
@@ -204,7 +206,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["audit.csrf.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    # JSON only, and never nested deeper than any input of ours (a 5,000-level document was a RecursionError).
+    "DEFAULT_PARSER_CLASSES": ["cmm.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "cmm.api_errors.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
@@ -288,6 +292,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# `manage.py demo_data` creates staff with a known password: never where production settings are in force.
+DEMO_DATA_ALLOWED = True
+
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 # The sender of the system's notices to staff (a second factor set up or reset: accounts/notices.py).
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="CMM sagssystem <noreply@localhost>")
@@ -359,7 +366,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Each line names its request (X-Request-ID), so the id on a 500 page finds the traceback.
+    "filters": {"request_id": {"()": "cmm.logging.RequestIdFilter"}},
+    "formatters": {"request": {"format": "%(levelname)s %(name)s request=%(request_id)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "request"},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # Request lines carry URLs only; URLs never carry identifying data (case numbers, not names).
     "loggers": {"django.db.backends": {"level": "WARNING"}},

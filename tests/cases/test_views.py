@@ -2,6 +2,7 @@
 
 import datetime as dt
 import threading
+import uuid
 
 import pytest
 from django.db import connection
@@ -73,6 +74,7 @@ def referral_post(**changes) -> dict:
         "detained": "on",
         "detained_at": local_input(timezone.now() - dt.timedelta(hours=4)),
         "circumstances": "Mødt ved politiaktion på Vesterbro.",
+        "form_token": str(uuid.uuid4()),  # as the rendered form carries it: one case per form
         **changes,
     }
     return {key: value for key, value in data.items() if value is not None}

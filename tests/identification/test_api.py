@@ -65,7 +65,7 @@ def test_not_victim_assessment_closes_the_case_and_answers_the_notification_dead
         ({"decision": "maybe"}, "decision", "invalid_choice"),
         ({"decision": None}, "decision", "required"),
         ({"decided_on": "31-12-2026"}, "decided_on", "invalid"),
-        ({"decided_on": "2999-01-01", "interview_on": None}, "decided_on", "refused"),
+        ({"decided_on": "2999-01-01", "interview_on": None}, "decided_on", "date_in_future"),
         ({"decided_on": days_ago(30), "interview_on": None}, "decided_on", "refused"),  # before the referral
         ({"reasons": ""}, "reasons", "blank"),
         ({"reasons": None}, "reasons", "required"),

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -124,6 +125,11 @@ class Command(BaseCommand):
     help = "Create demo staff (one per role) and fictional cases in every stage."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            # Fictional staff with a printed password would be real logins on a production system.
+            raise CommandError(
+                "demo_data refuses to run under production settings: it creates staff with a known password."
+            )
         with transaction.atomic():
             users = self.create_users()
             if not Case.objects.exists():
