@@ -116,7 +116,7 @@ class User(AbstractUser):
 class RoleRequest(models.Model):
     """A change of a user's agency, role and team, asked by an administrator.
 
-    A change to a role that reads cases waits for a coordinator of the agency concerned (cases.access.
+    A change to a role that reads cases waits for a coordinator of the agency concerned (access.policy.
     ROLE_APPROVERS); until then the user keeps what they had. Any other change is decided when it is asked.
     """
 

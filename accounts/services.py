@@ -65,9 +65,9 @@ class AccountRefused(Exception):
 
 def _require_administrator(*, actor, user=None) -> None:
     """Only the system administrator acts on accounts, and never on their own."""
-    from cases import access  # the policy sits above the apps it governs
+    from access import policy  # the policy sits above the apps it governs; imported late to avoid a cycle
 
-    if not access.role_may(actor, access.Action.MANAGE_USERS):
+    if not policy.role_may(actor, policy.Action.MANAGE_USERS):
         raise AccountRefused(_("Kun systemadministratoren kan administrere brugere."))
     if user is not None and user.pk == actor.pk:
         raise AccountRefused(_("Du kan ikke ændre din egen bruger. Det skal en anden administrator gøre."))
@@ -313,11 +313,11 @@ def _role_detail(role_request: RoleRequest) -> dict:
 def user_role_request(*, user: User, agency: str, role: str, team: Team | None = None, actor, request=None):
     """Ask for a change of the user's agency, role and team; the change itself waits if the role reads cases.
 
-    A role that reads cases (cases.access.ROLE_APPROVERS) is pending until a coordinator of the agency
+    A role that reads cases (access.policy.ROLE_APPROVERS) is pending until a coordinator of the agency
     concerned approves it, and has no effect until then; any other change is applied now. A new request
     cancels one still pending for the same user.
     """
-    from cases import access
+    from access import policy
 
     _require_administrator(actor=actor, user=user)
     role_checked(agency=agency, role=role, team=team)
@@ -328,7 +328,7 @@ def user_role_request(*, user: User, agency: str, role: str, team: Team | None =
         raise AccountRefused(_("Brugeren har allerede denne myndighed, rolle og team."), field="role")
     previous_role, now = user.role, timezone.now()
     cancelled = _pending_cancel(user, now)
-    pending = access.role_needs_approval(role)
+    pending = policy.role_needs_approval(role)
     role_request = RoleRequest.objects.create(
         user=user,
         agency=agency,
@@ -360,9 +360,9 @@ def user_role_decide(*, role_request: RoleRequest, approve: bool, actor, request
     Nobody decides a request about themselves, or one they asked for. A request decided or cancelled in the
     meantime is refused (the conditional UPDATE claims it).
     """
-    from cases import access
+    from access import policy
 
-    if not access.may_decide_role(actor, role_request.role):
+    if not policy.may_decide_role(actor, role_request.role):
         raise AccountRefused(_("Kun en koordinator i den myndighed, rollen hører under, kan afgøre anmodningen."))
     if actor.pk in (role_request.user_id, role_request.requested_by_id):
         raise AccountRefused(_("Du kan ikke afgøre en anmodning om dig selv eller en, du selv har sendt."))

@@ -1,7 +1,7 @@
 """Step-up (AU-06): an administrator's action on an account, or an approval, asks for a fresh code first.
 
 A code verified on the step-up page is remembered in the session for STEP_UP_AGE seconds; the routes that
-ask for it are marked `step_up` in the access policy (cases.access.ROUTES) and held by cmm.middleware.
+ask for it are marked `step_up` in the access policy (access.policy.ROUTES) and held by cmm.middleware.
 """
 
 from django.conf import settings

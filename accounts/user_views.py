@@ -2,7 +2,7 @@
 
 The system administrator creates users, asks for their roles, deactivates them and resets them; a
 coordinator approves a role that reads cases. Each action shows what it will do and asks to confirm, after a
-fresh second-factor code (the routes are marked step_up in cases.access.ROUTES); each is audited by its service.
+fresh second-factor code (the routes are marked step_up in access.policy.ROUTES); each is audited by its service.
 """
 
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
-from cases import access
+from access import policy
 
 from . import queries, services
 from .forms import OTPVerifyForm, RoleForm, SetPasswordForm, TeamForm, UserCreateForm
@@ -48,7 +48,7 @@ def _summary(form) -> list[tuple[str, Any]]:
 
 
 def _approval_note(role: str) -> str:
-    approver = access.ROLE_APPROVERS.get(role)
+    approver = policy.ROLE_APPROVERS.get(role)
     if approver is None:
         return _("Rollen giver ikke adgang til sager og træder i kraft med det samme.")
     return _(
@@ -60,7 +60,7 @@ def _approval_note(role: str) -> str:
 def _pending_message(role_request) -> str:
     if role_request.status == role_request.Status.PENDING:
         return _("Rolleændringen afventer godkendelse af en %(approver)s.") % {
-            "approver": Role(access.ROLE_APPROVERS[role_request.role]).label
+            "approver": Role(policy.ROLE_APPROVERS[role_request.role]).label
         }
     return _("Rollen er ændret.")
 

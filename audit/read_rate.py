@@ -93,7 +93,7 @@ def read_usage(user, case_id: int, *, now: dt.datetime) -> Usage:
 def read_rate_check(user, case) -> None:
     """Before a case is shown to `user`: refuse it (ReadLimited) past the hard limit, alert past the threshold.
 
-    Called from cases.access.case_for_view, where every read of one case starts, once the case is known to
+    Called from access.policy.case_for_view, where every read of one case starts, once the case is known to
     be visible. The refusal and the alert are written in their own transaction, before the answer.
     """
     now = timezone.now()

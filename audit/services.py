@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from cases import access
+from access import policy
 from cmm.client_ip import client_ip
 
 from . import chain
@@ -151,7 +151,7 @@ def _values(data, name: str) -> list:
 @transaction.atomic
 def alert_review(*, alert: ReviewedByAuditor, actor, what: str, case=None, detail: dict, request=None):
     """The data-protection auditor has looked at an alert in their queue (break-the-glass, many reads)."""
-    access.require(actor, access.Action.AUDIT_LOG)
+    policy.require(actor, policy.Action.AUDIT_LOG)
     alert.reviewed_at = timezone.now()
     alert.reviewed_by = actor
     alert.save(update_fields=["reviewed_at", "reviewed_by"])

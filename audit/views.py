@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from access import policy
 from accounts.middleware import otp_not_required
 from audit.services import audit_read, filters_used
-from cases import access
 from cmm.validators import page_number
 
 from . import csp_reports, queries
@@ -47,7 +47,7 @@ DETAIL_LABELS = {
 
 def _require_auditor(user) -> None:
     # PolicyMiddleware refuses other roles already; a page about the log never rests on one check.
-    if not access.role_may(user, access.Action.AUDIT_LOG):
+    if not policy.role_may(user, policy.Action.AUDIT_LOG):
         raise Http404
 
 

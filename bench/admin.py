@@ -15,13 +15,13 @@ built here, as a straightforward admin author would build it with guardian's sta
   four plain columns, no joins, unscoped, requested by the system administrator: informational only.
 """
 
+from cmm.admin import ReadOnlyModelAdmin
 from django.contrib import admin
 from django.db.models import OuterRef, Q, Subquery
 from guardian.admin import GuardedModelAdminMixin
 
 from cases.models import Case, Deadline
 from cases.queries import PENDING
-from cmm.admin import ReadOnlyModelAdmin
 
 site = admin.AdminSite(name="bench_admin")
 plain_site = admin.AdminSite(name="bench_plain_admin")

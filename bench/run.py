@@ -86,9 +86,9 @@ def main(argv=None) -> int:
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
+    from access import policy
     from accounts.models import User
     from bench import admin as bench_admin
-    from cases import access
     from cases.models import Case, CaseEvent, Deadline
 
     user = User.objects.get(username=seed.BENCH_USER)
@@ -96,13 +96,13 @@ def main(argv=None) -> int:
     # The case page: the user's own-team case in a period with the longest timeline (assessment, period,
     # extensions, several deadlines): the heaviest case page in their scope.
     case = (
-        access.visible_cases(user)
+        policy.visible_cases(user)
         .filter(status=Case.Status.PERIOD, team=user.team_id)
         .annotate(n=Count("events"))
         .order_by("-n", "-id")
         .first()
     )
-    visible = access.visible_cases(user).count()
+    visible = policy.visible_cases(user).count()
     user_client = log_in(user)
     admin_client = log_in(admin)
 
@@ -140,7 +140,7 @@ def main(argv=None) -> int:
     admin_request = RequestFactory().get("/bench/admin/cases/case/")
     admin_request.user = user
     admin_scope = set(bench_admin.site.get_model_admin(Case).get_queryset(admin_request).values_list("pk", flat=True))
-    if admin_scope != set(access.visible_cases(user).values_list("pk", flat=True)):
+    if admin_scope != set(policy.visible_cases(user).values_list("pk", flat=True)):
         print(f"The admin yardstick scopes to {len(admin_scope)} cases, not the case list's {visible}", file=sys.stderr)
         return 2
 

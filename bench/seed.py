@@ -652,7 +652,7 @@ def admit_bench_user_to_admin() -> None:
     """Let the benchmark user into the bench-only admin yardstick (bench/admin.py), in this database only.
 
     Staff status and the model-level "view case" permission, as the admin requires; neither changes which
-    cases the application shows them (cases.access ignores both). Idempotent.
+    cases the application shows them (access.policy ignores both). Idempotent.
     """
     from django.contrib.auth.models import Permission
 

@@ -1,13 +1,13 @@
 """The production URLs, plus the benchmark's yardstick pages (never mounted in production).
 
-The access policy refuses any URL it has no entry for (cmm.middleware.PolicyMiddleware), so the yardsticks
+The access policy refuses any URL it has no entry for (access.middleware.PolicyMiddleware), so the yardsticks
 get entries here, in the benchmark's process only: the minimal page and the scoped admin as the case list
 (whoever may list cases), the empty page as the start page, the plain admin as user administration.
 """
 
 from django.urls import path
 
-from cases import access
+from access import policy
 from cmm.urls import urlpatterns as production_urlpatterns
 
 from .admin import plain_site as bench_plain_admin_site
@@ -22,15 +22,15 @@ urlpatterns = [
     *production_urlpatterns,
 ]
 
-access.ROUTES.update(
+policy.ROUTES.update(
     {
-        "bench-minimal": access.Route(access.Action.LIST_CASES),
-        "bench-chrome": access.Route(access.Action.HOME),
+        "bench-minimal": policy.Route(policy.Action.LIST_CASES),
+        "bench-chrome": policy.Route(policy.Action.HOME),
     }
 )
-access.ROUTE_NAMESPACES.update(
+policy.ROUTE_NAMESPACES.update(
     {
-        bench_admin_site.name: access.Route(access.Action.LIST_CASES),
-        bench_plain_admin_site.name: access.Route(access.Action.MANAGE_USERS),
+        bench_admin_site.name: policy.Route(policy.Action.LIST_CASES),
+        bench_plain_admin_site.name: policy.Route(policy.Action.MANAGE_USERS),
     }
 )

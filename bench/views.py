@@ -1,7 +1,7 @@
 """The yardstick "minimal page": the case list's 50 rows from one hand-written SQL query in a bare template.
 
 It shows what the case list shows (number, person, status, authority, nationalities, next pending deadline)
-for the same user and scope as `cases.access.visible_cases` gives a CMM contact person, newest first.
+for the same user and scope as `access.policy.visible_cases` gives a CMM contact person, newest first.
 """
 
 from django.db import connection

@@ -14,17 +14,16 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access import fieldsets, policy
 from accounts.models import COMPETENT_AUTHORITIES
 from audit.models import AuditEvent
 from audit.read_rate import ReadLimited
 from audit.services import audit_read, audit_stale_write, filters_used
 from cmm import validators as checks
 from cmm.api_errors import ConflictResponseSerializer
-from cmm.fields import TextField
-from identification import services as identification_services
-from identification.models import Assessment, Indicator
+from cmm.fields import DateTimeField, TextField
 
-from . import access, fieldsets, queries, services, submissions
+from . import queries, services, submissions
 from .errors import DomainError, StaleCase
 from .filters import CaseFilter
 from .models import Case
@@ -313,7 +312,7 @@ class CaseTransitionApi(APIView):
     def post(self, request, number):
         case = queries.case_detail(request.user, number)
         # Who may comes before what was sent: a role without the action gets 403 whatever its input.
-        access.require(request.user, self.action)
+        policy.require(request.user, self.action)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -333,73 +332,13 @@ class CaseTransitionApi(APIView):
         return Response(case_detail_data(self.request.user, case))
 
 
-class AssessmentApi(CaseTransitionApi):
-    action = access.Action.ASSESS
-    service = identification_services.assessment_record
-
-    @extend_schema_serializer(component_name="AssessmentInput")
-    class InputSerializer(CaseTransitionApi.InputSerializer):
-        decision = serializers.ChoiceField(choices=Assessment.Decision.choices)
-        decided_on = serializers.DateField(validators=[checks.decided])
-        decided_time = serializers.TimeField(
-            required=False,
-            allow_null=True,
-            help_text=_("Klokkeslæt (København). Uden: nu, hvis afgørelsen er fra i dag, ellers slutningen af dagen."),
-        )
-        reasons = TextField(max_length=checks.TEXT_MAX_LENGTH, validators=[checks.free_text])
-        interview_on = serializers.DateField(required=False, allow_null=True, validators=[checks.interviewed])
-        interpreter_language = TextField(
-            required=False, allow_blank=True, max_length=100, validators=[checks.one_line_text]
-        )
-        indicators = serializers.ListField(
-            child=serializers.ChoiceField(choices=Indicator.choices),
-            required=False,
-            max_length=len(Indicator.choices),
-            validators=[checks.unique_items],
-        )
-
-    @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
-    def post(self, request, number):
-        return super().post(request, number)
-
-
-class PeriodGrantApi(CaseTransitionApi):
-    action = access.Action.GRANT_PERIOD
-    service = identification_services.period_grant
-
-    @extend_schema_serializer(component_name="PeriodGrantInput")
-    class InputSerializer(CaseTransitionApi.InputSerializer):
-        starts_on = serializers.DateField(validators=[checks.period_start])
-
-    @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
-    def post(self, request, number):
-        return super().post(request, number)
-
-
-class PeriodExtendApi(CaseTransitionApi):
-    action = access.Action.EXTEND_PERIOD
-    service = identification_services.period_extend
-
-    @extend_schema_serializer(component_name="PeriodExtensionInput")
-    class InputSerializer(CaseTransitionApi.InputSerializer):
-        days = serializers.IntegerField(min_value=1, max_value=90)
-        exceptional_circumstances = TextField(
-            allow_blank=True, max_length=checks.TEXT_MAX_LENGTH, validators=[checks.free_text]
-        )
-        cooperates_on_repatriation = serializers.BooleanField()
-
-    @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
-    def post(self, request, number):
-        return super().post(request, number)
-
-
 class NotificationApi(CaseTransitionApi):
-    action = access.Action.RECORD_NOTIFICATION
+    action = policy.Action.RECORD_NOTIFICATION
     service = services.notification_record
 
     @extend_schema_serializer(component_name="NotificationInput")
     class InputSerializer(CaseTransitionApi.InputSerializer):
-        notified_at = serializers.DateTimeField(validators=[checks.notified])
+        notified_at = DateTimeField(validators=[checks.notified])
 
     @extend_schema(request=InputSerializer, responses=TRANSITION_RESPONSES)
     def post(self, request, number):

@@ -5,11 +5,11 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from access import fieldsets
 from cmm import validators as checks
-from cmm.fields import TEXT_FIELD_MAPPING
+from cmm.fields import TEXT_FIELD_MAPPING, DateTimeField
 from identification.models import Assessment, Period, PeriodExtension
 
-from . import fieldsets
 from .codes import ExploitationForm, MeansOfControl, ReferralChannel, ReferralSource, ResidenceStatus
 from .models import PERSON_FIELDS, REFERRAL_FIELDS, Case, CaseEvent, Deadline, Person, Referral
 from .validators import cpr_number_clean, document_number_clean
@@ -60,7 +60,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         max_length=len(MeansOfControl.choices),
         validators=[checks.unique_items],
     )
-    received_at = serializers.DateTimeField(required=False, validators=[checks.received])
+    received_at = DateTimeField(required=False, validators=[checks.received])
 
     class Meta:
         model = Referral
@@ -118,7 +118,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 class CaseListSerializer(serializers.ModelSerializer):
     """A row of a case list; an organisation's rows leave out what not every share scope may read."""
 
-    # The parts of the case (cases.fieldsets) each column shows.
+    # The parts of the case (access.fieldsets) each column shows.
     PARTS = {
         "person": "person.given_name",
         "nationalities": "person.nationalities",
@@ -194,7 +194,7 @@ class CaseDetailSerializer(serializers.ModelSerializer):
 
 class CaseEventSerializer(serializers.ModelSerializer):
     """A timeline entry. Staff are named by username to case work and by agency to anyone else (context
-    `fields`: the reader's cases.fieldsets.FieldSet); the reason is left out where the set hides it."""
+    `fields`: the reader's access.fieldsets.FieldSet); the reason is left out where the set hides it."""
 
     actor = serializers.SerializerMethodField()
 

@@ -8,12 +8,12 @@ from django.db.models import F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access import policy
 from accounts.models import Agency, Role
 from audit.models import AuditEvent
 from audit.services import audit_record
 from privacy import crypto
 
-from . import access
 from .codes import ResidenceStatus, age_band
 from .deadlines import DeadlineKind, identification_due
 from .errors import DomainError, StaleCase
@@ -43,7 +43,7 @@ def case_number_next(*, year: int) -> str:
 @transaction.atomic
 def referral_register(*, actor, person: dict, referral: dict) -> Case:
     """Open a case for a referred person, with the 72-hour deadline if the person is detained."""
-    access.require_referral(actor)
+    policy.require_referral(actor)
     detained_at = referral.get("detained_at") if referral.get("detained") else None
     if referral.get("detained") and detained_at is None:
         raise DomainError(_("Angiv hvornår personen blev frihedsberøvet."), field="detained_at")
@@ -164,7 +164,7 @@ def case_check_state(*, case: Case, action: str, expected_version: int) -> None:
 
 def case_check_status(*, case: Case, action: str) -> None:
     """Refuse the action if the case's status is not one the policy allows it in."""
-    if case.status not in access.POLICY[action].states:
+    if case.status not in policy.POLICY[action].states:
         raise DomainError(
             _("Handlingen er ikke mulig, når sagen har status “%(status)s”.") % {"status": case.get_status_display()}
         )
@@ -188,8 +188,8 @@ def case_save_transition(*, case: Case, expected_version: int, **changes) -> Cas
 @transaction.atomic
 def notification_record(*, case: Case, actor, expected_version: int, notified_at: dt.datetime) -> Case:
     """Record that police and DIS were told of a "not a victim" decision."""
-    access.require(actor, access.Action.RECORD_NOTIFICATION)
-    case_check_state(case=case, action=access.Action.RECORD_NOTIFICATION, expected_version=expected_version)
+    policy.require(actor, policy.Action.RECORD_NOTIFICATION)
+    case_check_state(case=case, action=policy.Action.RECORD_NOTIFICATION, expected_version=expected_version)
     if case.exit_reason != Case.ExitReason.NOT_VICTIM:
         raise DomainError(_("Der er ingen afgørelse om “ikke offer” at underrette om."))
     if actor.agency != case.competent_authority:

@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from access import fieldsets, policy
 from accounts import queries as account_queries
 from accounts.models import COMPETENT_AUTHORITIES
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_stale_write, filters_used
 from cmm.validators import ascii_int, page_number
 
-from . import access, fieldsets, queries, services, submissions
+from . import queries, services, submissions
 from .codes import ExploitationForm, MeansOfControl, labels
 from .errors import DomainError, StaleCase
 from .filters import CaseFilter
@@ -23,10 +24,10 @@ PAGE_SIZE = 50
 
 
 def home(request):
-    can_list = access.role_may(request.user, access.Action.LIST_CASES)
+    can_list = policy.role_may(request.user, policy.Action.LIST_CASES)
     my_cases, deadlines = [], []
     if can_list:
-        visible = access.visible_cases(request.user)  # built once for both lists
+        visible = policy.visible_cases(request.user)  # built once for both lists
         my_cases = queries.my_cases(request.user, visible=visible)
         deadlines = queries.pending_deadlines(request.user, visible=visible)
         audit_read(
@@ -34,7 +35,7 @@ def home(request):
         )
     # A coordinator's task: roles waiting for their approval (a count; the list is on its own page).
     role_requests = 0
-    if access.role_may(request.user, access.Action.DECIDE_ROLE_REQUEST):
+    if policy.role_may(request.user, policy.Action.DECIDE_ROLE_REQUEST):
         role_requests = account_queries.role_requests_to_decide(request.user).count()
     return render(
         request,
@@ -43,7 +44,7 @@ def home(request):
             "my_cases": my_cases,
             "deadlines": deadlines,
             "can_list": can_list,
-            "can_register": access.can_register_referral(request.user),
+            "can_register": policy.can_register_referral(request.user),
             "role_requests": role_requests,
         },
     )
@@ -86,7 +87,7 @@ def case_list(request):
         "page": page,
         "has_next": len(rows) > PAGE_SIZE,
         "filter_values": [(name, value) for name in CaseFilter.Meta.fields for value in data.getlist(name) if value],
-        "can_register": access.can_register_referral(request.user),
+        "can_register": policy.can_register_referral(request.user),
     }
     template = "cases/case_list_rows.html" if request.htmx else "cases/case_list.html"
     return render(request, template, context, status=400 if refused_text else 200)
@@ -113,10 +114,12 @@ def case_detail(request, number):
             "timeline": timeline,
             "exploitation_forms": labels(ExploitationForm, case.referral.exploitation_forms),
             "means_of_control": labels(MeansOfControl, case.referral.means_of_control),
-            "actions": access.allowed_actions(request.user, case),
+            "actions": policy.allowed_actions(request.user, case),
+            # A button on each live share, not a case action: withdrawn consent is recorded in any state.
+            "can_withdraw": policy.can(request.user, policy.Action.WITHDRAW_SHARE, case),
             "pending_handover": dict(COMPETENT_AUTHORITIES).get(case.pending_handover_to),
             # Which organisations a case is shared with is CMM's to know, not the other organisations'.
-            "shares": queries.case_shares(case) if access.role_may(request.user, access.Action.SHARE) else [],
+            "shares": queries.case_shares(case) if policy.role_may(request.user, policy.Action.SHARE) else [],
         },
     )
 
@@ -129,7 +132,7 @@ def own_referrals(request):
 
 
 def referral_create(request):
-    if not access.can_register_referral(request.user):
+    if not policy.can_register_referral(request.user):
         raise PermissionDenied
     form = ReferralForm(request.POST or None, initial={"form_token": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
@@ -143,7 +146,7 @@ def referral_create(request):
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            visible = access.visible_cases(request.user).filter(pk=case.pk).exists()
+            visible = policy.visible_cases(request.user).filter(pk=case.pk).exists()
             if not created:
                 messages.info(
                     request,
@@ -163,7 +166,7 @@ def referral_create(request):
                 )
             if visible:
                 return redirect("cases:detail", number=case.number)
-            if access.role_may(request.user, access.Action.OWN_REFERRALS):
+            if policy.role_may(request.user, policy.Action.OWN_REFERRALS):
                 return redirect("cases:own_referrals")
             return redirect("cases:home")
     status = 400 if request.method == "POST" else 200
@@ -191,7 +194,7 @@ class CaseActionView(View):
 
     def allowed_case(self, request, number):
         case = queries.case_detail(request.user, number)
-        if not access.can(request.user, self.action, case):
+        if not policy.can(request.user, self.action, case):
             raise PermissionDenied(self.refusal(case))
         return case
 
@@ -208,11 +211,11 @@ class CaseActionView(View):
         case = queries.case_detail(request.user, number)
         sent_version = ascii_int(request.POST.get("version", ""))
         stale = sent_version is not None and sent_version != case.version
-        if stale and access.role_may(request.user, self.action):
+        if stale and policy.role_may(request.user, self.action):
             # The case moved on since the form was opened, perhaps out of this action's reach:
             # say so before judging the action, and keep what the user typed.
             return self.stale(request, case, StaleCase().message, sent_version=int(sent_version))
-        if not access.can(request.user, self.action, case):
+        if not policy.can(request.user, self.action, case):
             raise PermissionDenied(self.refusal(case))
         form = self.form_class(request.POST)
         if form.is_valid():
@@ -272,7 +275,7 @@ class CaseActionView(View):
 
 
 class NotificationRecordView(CaseActionView):
-    action = access.Action.RECORD_NOTIFICATION
+    action = policy.Action.RECORD_NOTIFICATION
     form_class = NotificationForm
     title = gettext_lazy("Registrér underretning af politi og Udlændingestyrelsen")
     submit_label = gettext_lazy("Registrér underretning")

@@ -1,6 +1,8 @@
 """Domain errors become the API's standard error bodies: 400 refused, 403 not allowed, 409 stale, 429 too many
 cases read, 503 no audit."""
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext as _
 from drf_standardized_errors import openapi
@@ -58,7 +60,7 @@ class DomainExceptionHandler(ExceptionHandler):
 
 class AutoSchema(openapi.AutoSchema):
     """drf-standardized-errors' schema, told that every API route can answer 403: the access policy refuses a
-    role without the route's action before the view (cmm.middleware.PolicyMiddleware)."""
+    role without the route's action before the view (access.middleware.PolicyMiddleware)."""
 
     def _should_add_http403_error_response(self) -> bool:
         return True
@@ -88,3 +90,21 @@ class ConflictResponseSerializer(serializers.Serializer):
 
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
     errors = Error409Serializer(many=True)
+
+
+def list_index_attrs(result, generator, request, public):
+    """Let an error's `attr` name a list item by its number, as the answers do ("person.nationalities.0").
+
+    drf-standardized-errors documents such attrs with a placeholder ("person.nationalities.INDEX") in an
+    enum, which no real answer matches; those enums become one pattern with a number in its place.
+    """
+    for component in result.get("components", {}).get("schemas", {}).values():
+        attr = component.get("properties", {}).get("attr")
+        values = attr.get("enum") if isinstance(attr, dict) else None
+        if not values or not any(".INDEX" in str(value) for value in values):
+            continue
+        alternatives = [re.escape(str(value)).replace("INDEX", r"\d+") for value in values if value is not None]
+        component["properties"]["attr"] = {"type": "string", "pattern": f"^(?:{'|'.join(alternatives)})$"}
+        if None in values:
+            component["properties"]["attr"]["nullable"] = True
+    return result

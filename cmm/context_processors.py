@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases import access
-from cases.access import Action
+from access import policy
+from access.policy import Action
 
 # The main menu: each entry is shown to the roles the policy lets take its action.
 MENU = [
@@ -46,6 +46,6 @@ def menu(request):
                 "in_section": name == section and name != current,
             }
             for name, action, label in MENU
-            if access.role_may(user, action)
+            if policy.role_may(user, action)
         ]
     }

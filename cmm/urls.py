@@ -11,6 +11,7 @@ from audit import views as audit_views
 # /admin/ and /admin/login/ answer 404 like any address that does not exist.
 urlpatterns = [
     path("", include("cases.urls")),
+    path("", include("identification.urls")),
     path("", include("grants.urls")),
     path("revision/", include("audit.urls")),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("sikkerhed/csp-rapporter/", audit_views.csp_report_list, name="csp_reports"),
     path("i18n/setlang/", otp_not_required(login_not_required(set_language)), name="set_language"),
     path("api/v1/", include("cases.api_urls")),
+    path("api/v1/", include("identification.api_urls")),
     path("api/v1/", include("grants.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

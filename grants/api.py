@@ -11,8 +11,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access import policy
 from accounts.models import Team
-from cases import access, queries
+from cases import queries
 from cases.api import TRANSITION_RESPONSES, CaseTransitionApi
 from cases.codes import ResidenceStatus
 from cmm.api_errors import ConflictResponseSerializer
@@ -63,7 +64,7 @@ def answers(serializer_class, status_code: int = status.HTTP_200_OK) -> dict:
 class ShareCreateApi(GrantTransitionApi):
     """Share the case with an NGO or the IOM on the person's consent, until the consent expires."""
 
-    action = access.Action.SHARE
+    action = policy.Action.SHARE
     service = services.share_create
     output = ShareSerializer
     status_code = status.HTTP_201_CREATED
@@ -90,7 +91,7 @@ class ShareWithdrawApi(APIView):
     )
     def post(self, request, number, share_id):
         case = queries.case_detail(request.user, number)
-        access.require(request.user, access.Action.WITHDRAW_SHARE)
+        policy.require(request.user, policy.Action.WITHDRAW_SHARE)
         share = get_object_or_404(Share.objects.select_related("team"), pk=share_id, case=case)
         share = services.share_withdraw(share=share, actor=request.user, request=request)
         return Response(ShareSerializer(share).data)
@@ -99,7 +100,7 @@ class ShareWithdrawApi(APIView):
 class HandoverRequestApi(GrantTransitionApi):
     """Ask the other authority to take the case over; it stays with you until they accept."""
 
-    action = access.Action.REQUEST_HANDOVER
+    action = policy.Action.REQUEST_HANDOVER
     service = services.handover_request
     output = HandoverSerializer
     status_code = status.HTTP_201_CREATED
@@ -116,7 +117,7 @@ class HandoverRequestApi(GrantTransitionApi):
 class HandoverDecisionApi(GrantTransitionApi):
     """Accept (the case becomes yours) or reject the hand-over pending to your authority."""
 
-    action = access.Action.DECIDE_HANDOVER
+    action = policy.Action.DECIDE_HANDOVER
     service = services.handover_decide
     # The hand-over, not the case: after a rejection the case is no longer the decider's to see.
     output = HandoverSerializer
@@ -134,7 +135,7 @@ class HandoverDecisionApi(GrantTransitionApi):
 class ResidenceStatusChangeApi(GrantTransitionApi):
     """Record a new residence status; if it makes the other authority competent, a hand-over to it is requested."""
 
-    action = access.Action.CHANGE_RESIDENCE_STATUS
+    action = policy.Action.CHANGE_RESIDENCE_STATUS
     service = services.residence_status_change
 
     @extend_schema_serializer(component_name="ResidenceStatusChangeInput")

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access import policy
+from access.policy import Action
 from accounts.models import Agency, Team
 from audit.models import AuditEvent
 from audit.services import alert_review, audit_record
-from cases import access
-from cases.access import Action
 from cases.codes import ResidenceStatus
 from cases.deadlines import end_of_day
 from cases.errors import DomainError, NotAllowed
@@ -60,9 +60,9 @@ def share_create(
     request=None,
 ) -> Share:
     """Share the case with an NGO or the IOM on the person's consent, until the consent expires."""
-    access.require(actor, Action.SHARE)
+    policy.require(actor, Action.SHARE)
     _refuse_emergency_access(case=case, actor=actor)
-    if case.status not in access.POLICY[Action.SHARE].states:
+    if case.status not in policy.POLICY[Action.SHARE].states:
         raise DomainError(_("En afsluttet sag kan ikke deles."))
     if team.agency not in SHAREABLE_AGENCIES:
         raise DomainError(_("Sager kan kun deles med en NGO eller IOM."), field="team")
@@ -86,7 +86,7 @@ def share_create(
         with transaction.atomic():
             grant = CaseGroupObjectPermission.objects.create(
                 group=team.group,
-                permission_id=access.view_permission_id(),
+                permission_id=policy.view_permission_id(),
                 content_object=case,
                 expires_at=end_of_day(expires_on),
             )
@@ -121,7 +121,7 @@ def share_create(
 @transaction.atomic
 def share_withdraw(*, share: Share, actor, request=None) -> Share:
     """The person withdrew their consent: the organisation loses access at once."""
-    access.require(actor, Action.WITHDRAW_SHARE)
+    policy.require(actor, Action.WITHDRAW_SHARE)
     _refuse_emergency_access(case=share.case, actor=actor)
     share = Share.objects.select_for_update().get(pk=share.pk)
     if share.withdrawn_at is not None:
@@ -148,19 +148,19 @@ def share_withdraw(*, share: Share, actor, request=None) -> Share:
 @transaction.atomic
 def emergency_access_open(*, number: str, actor, reason: str, request=None) -> Case:
     """Break the glass: open a case outside the coordinator's scope for a stated reason, for a while."""
-    access.require(actor, Action.BREAK_THE_GLASS)
+    policy.require(actor, Action.BREAK_THE_GLASS)
     if len(reason.strip()) < 20:
         raise DomainError(_("Begrund nødadgangen (mindst 20 tegn)."), field="reason")
     case = Case.objects.filter(number=number.strip().upper()).first()
     if case is None:
         raise DomainError(_("Der findes ingen sag med det nummer."), field="number")
-    if access.visible_cases(actor).filter(pk=case.pk).exists():
+    if policy.visible_cases(actor).filter(pk=case.pk).exists():
         raise DomainError(_("Du har allerede adgang til sagen; nødadgang er ikke nødvendig."), field="number")
     now = timezone.now()
     expires_at = now + dt.timedelta(hours=settings.BREAK_THE_GLASS_HOURS)
     grant, _created = CaseUserObjectPermission.objects.update_or_create(
         user=actor,
-        permission_id=access.view_permission_id(),
+        permission_id=policy.view_permission_id(),
         content_object=case,
         defaults={"expires_at": expires_at},
     )
@@ -192,10 +192,10 @@ def emergency_access_review(*, emergency: EmergencyAccess, actor, request=None) 
 @transaction.atomic
 def handover_request(*, case: Case, actor, expected_version: int, reason: str, request=None) -> Handover:
     """Ask the other authority to take over the case (for example after a change of residence status)."""
-    access.require(actor, Action.REQUEST_HANDOVER)
+    policy.require(actor, Action.REQUEST_HANDOVER)
     if actor.agency != case.competent_authority:
         raise DomainError(_("Kun den kompetente myndighed kan anmode om overdragelse."))
-    if case.status not in access.POLICY[Action.REQUEST_HANDOVER].states:
+    if case.status not in policy.POLICY[Action.REQUEST_HANDOVER].states:
         raise DomainError(_("En afsluttet sag kan ikke overdrages."))
     if not reason.strip():
         raise DomainError(_("Begrund anmodningen."), field="reason")
@@ -229,7 +229,7 @@ def residence_status_change(
     stays with its authority until the other one accepts the hand-over (handover_decide).
     """
     action = Action.CHANGE_RESIDENCE_STATUS
-    access.require(actor, action)
+    policy.require(actor, action)
     case_check_state(case=case, action=action, expected_version=expected_version)
     if actor.agency != case.competent_authority:
         raise DomainError(
@@ -280,14 +280,14 @@ def handover_decide(
     *, case: Case, actor, expected_version: int, accept: bool, decision_reason: str = "", request=None
 ) -> Handover:
     """The receiving agency accepts (the case becomes theirs) or rejects the pending hand-over."""
-    access.require(actor, Action.DECIDE_HANDOVER)
+    policy.require(actor, Action.DECIDE_HANDOVER)
     case_check_status(case=case, action=Action.DECIDE_HANDOVER)
     handover = Handover.objects.select_for_update().filter(case=case, status=Handover.Status.PENDING).first()
     if handover is None:
         raise DomainError(_("Der er ingen anmodning om overdragelse at tage stilling til."))
     if actor.agency != handover.to_authority:
         raise DomainError(_("Kun den myndighed, sagen overdrages til, kan tage stilling til anmodningen."))
-    if actor.role not in access.POLICY[Action.DECIDE_HANDOVER].roles:
+    if actor.role not in policy.POLICY[Action.DECIDE_HANDOVER].roles:
         raise DomainError(_("Din rolle giver ikke adgang til denne handling."))
     if not accept and not decision_reason.strip():
         raise DomainError(_("Begrund afvisningen."), field="decision_reason")

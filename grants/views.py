@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from access import policy
+from access.policy import Action
 from audit import services as audit_services
 from audit.models import AuditEvent, ReadAlert
 from audit.services import audit_read
-from cases import access, queries
-from cases.access import Action
+from cases import queries
 from cases.errors import DomainError
 from cases.views import CaseActionView
 from cmm.validators import ascii_int
@@ -39,7 +40,7 @@ class ShareCreateView(CaseActionView):
 @require_POST
 def share_withdraw(request, number, share_id):
     case = queries.case_detail(request.user, number)
-    if not access.can(request.user, Action.WITHDRAW_SHARE, case):
+    if not policy.can(request.user, Action.WITHDRAW_SHARE, case):
         raise PermissionDenied
     share = get_object_or_404(Share, pk=share_id, case=case)
     try:
@@ -57,7 +58,7 @@ class RefusedWhileHandoverPending:
     pending_refusal: str
 
     def refusal(self, case) -> str:
-        if access.pending_handover_to(case):
+        if policy.pending_handover_to(case):
             return str(self.pending_refusal)
         return super().refusal(case)
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from access import policy
 from audit.models import AuditEvent
 from audit.services import audit_record
-from cases import access
 from cases.codes import ResidenceStatus
 from cases.deadlines import (
     COPENHAGEN,
@@ -47,7 +47,7 @@ def _refuse_wrong_authority(*, actor, case: Case, action: str) -> None:
         return
     values = {
         "authority": case.get_competent_authority_display(),
-        "action": str(access.POLICY[action].description).lower(),
+        "action": str(policy.POLICY[action].description).lower(),
         "residence": ResidenceStatus(case.referral.residence_status).label,
     }
     if competent_authority(case.referral.residence_status) == case.competent_authority:
@@ -88,9 +88,9 @@ def assessment_record(
     decided_time: dt.time | None = None,
 ) -> Case:
     """Record the identification decision of the competent authority, made on `decided_on` (at `decided_time`)."""
-    access.require(actor, access.Action.ASSESS)
-    case_check_state(case=case, action=access.Action.ASSESS, expected_version=expected_version)
-    _refuse_wrong_authority(actor=actor, case=case, action=access.Action.ASSESS)
+    policy.require(actor, policy.Action.ASSESS)
+    case_check_state(case=case, action=policy.Action.ASSESS, expected_version=expected_version)
+    _refuse_wrong_authority(actor=actor, case=case, action=policy.Action.ASSESS)
     today = timezone.localdate()
     if decided_on > today:
         raise DomainError(_("Afgørelsesdatoen kan ikke ligge i fremtiden."), field="decided_on")
@@ -166,9 +166,9 @@ def period_kind_for(case: Case) -> str:
 @transaction.atomic
 def period_grant(*, case: Case, actor, expected_version: int, starts_on: dt.date) -> Case:
     """Grant the 30-day reflection or recovery period, from the decision or a later grant date."""
-    access.require(actor, access.Action.GRANT_PERIOD)
-    case_check_state(case=case, action=access.Action.GRANT_PERIOD, expected_version=expected_version)
-    _refuse_wrong_authority(actor=actor, case=case, action=access.Action.GRANT_PERIOD)
+    policy.require(actor, policy.Action.GRANT_PERIOD)
+    case_check_state(case=case, action=policy.Action.GRANT_PERIOD, expected_version=expected_version)
+    _refuse_wrong_authority(actor=actor, case=case, action=policy.Action.GRANT_PERIOD)
     if starts_on < case.assessment.decided_on:
         raise DomainError(_("Perioden kan ikke begynde før afgørelsen."), field="starts_on")
     if starts_on > years_after(case.assessment.decided_on, PERIOD_START_YEARS):
@@ -219,9 +219,9 @@ def period_extend(
     cooperates_on_repatriation: bool,
 ) -> Case:
     """Extend the period: both conditions recorded, and never past 120 days in total."""
-    access.require(actor, access.Action.EXTEND_PERIOD)
-    case_check_state(case=case, action=access.Action.EXTEND_PERIOD, expected_version=expected_version)
-    _refuse_wrong_authority(actor=actor, case=case, action=access.Action.EXTEND_PERIOD)
+    policy.require(actor, policy.Action.EXTEND_PERIOD)
+    case_check_state(case=case, action=policy.Action.EXTEND_PERIOD, expected_version=expected_version)
+    _refuse_wrong_authority(actor=actor, case=case, action=policy.Action.EXTEND_PERIOD)
     period = Period.objects.select_for_update().get(case=case)
     if timezone.localdate() > period.last_day:
         # Our rule: an extension is decided while the period runs; afterwards it would open a deadline

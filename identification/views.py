@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.access import Action
+from access.policy import Action
 from cases.views import CaseActionView
 
 from . import services

@@ -1,6 +1,6 @@
 """The whole policy, walked: every role × every page and endpoint × a case in and out of its scope.
 
-The expected answer comes from the policy tables in cases/access.py (the same tables that generate
+The expected answer comes from the policy tables in access/policy.py (the same tables that generate
 docs/access-policy.md); the actual answer from the running system. A URL without a policy entry fails.
 """
 
@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from access import policy
+from access.policy import Action
 from accounts import services as accounts
 from accounts.models import Agency, Role, RoleRequest, User
-from cases import access
-from cases.access import Action
 from cases.codes import ResidenceStatus
 from grants import services as grants
 from grants.models import Share
@@ -65,10 +65,10 @@ def url_names(resolver=None, namespace=""):
 def test_every_url_has_a_policy_entry():
     names = set(url_names())
 
-    unlisted = sorted(name for name in names if access.route_for(name) is None)
-    stale = sorted(name for name in access.ROUTES if name not in names)
+    unlisted = sorted(name for name in names if policy.route_for(name) is None)
+    stale = sorted(name for name in policy.ROUTES if name not in names)
 
-    assert unlisted == [], "add these URLs to cases.access.ROUTES"
+    assert unlisted == [], "add these URLs to access.policy.ROUTES"
     assert stale == [], "these policy entries name no URL"
 
 
@@ -78,7 +78,7 @@ def test_the_written_policy_table_matches_the_code():
 
 def test_a_url_without_a_policy_entry_is_refused(client, cmm_worker, monkeypatch):
     login(client, cmm_worker)
-    monkeypatch.delitem(access.ROUTES, "cases:list")
+    monkeypatch.delitem(policy.ROUTES, "cases:list")
 
     assert client.get("/sager/").status_code == 404
 
@@ -91,7 +91,7 @@ def world(cmm_team):
         agency = AGENCY_OF[role]
         if role in (Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR):
             team = cmm_team
-        elif role in access.SHARED_WITH_ROLES:
+        elif role in policy.SHARED_WITH_ROLES:
             team = TeamFactory(agency=agency, name=f"Organisation {role}")
         else:
             team = None
@@ -109,7 +109,7 @@ def world(cmm_team):
     dis_case = make_case(users[Role.POLICE_LIAISON], residence_status=ResidenceStatus.ASYLUM_SEEKER)
     other_cmm = make_case(outsider, residence_status=ResidenceStatus.LEGAL_RESIDENCE)
     today = timezone.localdate()
-    for role in access.SHARED_WITH_ROLES:
+    for role in policy.SHARED_WITH_ROLES:
         cmm_case.refresh_from_db()
         grants.share_create(
             case=cmm_case,
@@ -132,14 +132,14 @@ def world(cmm_team):
 
 
 def expected_status(user, route, case, visible):
-    rule = access.POLICY[route.action]
-    if not access.role_may(user, route.action):
+    rule = policy.POLICY[route.action]
+    if not policy.role_may(user, route.action):
         return 404 if route.hidden else 403
     if not rule.on_case:
         return 302 if route.step_up else 200  # to the step-up page first: the walk's session has no fresh code
     if not visible:
         return 404
-    return 200 if access.can(user, route.action, case) else 403
+    return 200 if policy.can(user, route.action, case) else 403
 
 
 def reverse_for(name, case) -> str:
@@ -177,17 +177,17 @@ def test_every_role_gets_what_the_policy_says_on_every_route(client, world, role
     login(client, user)
     mismatches = []
     names = set(url_names())
-    for name, route in sorted(access.ROUTES.items()):
+    for name, route in sorted(policy.ROUTES.items()):
         if route.public or name not in names:  # unknown names fail test_every_url_has_a_policy_entry
             continue
         for case in (inside[role], outside[role]):
             case.refresh_from_db()
-            visible = access.visible_cases(user).filter(pk=case.pk).exists()
+            visible = policy.visible_cases(user).filter(pk=case.pk).exists()
             expected = expected_status(user, route, case, visible)
             actual = answer(client, name, case)
             if name in POST_ONLY and expected == 200:
                 expected = {200, 302, 400}  # through the policy: an empty POST is then judged on its input
-            elif name in POST_ONLY and expected == 403 and access.role_may(user, route.action) and ":" not in name:
+            elif name in POST_ONLY and expected == 403 and policy.role_may(user, route.action) and ":" not in name:
                 expected = 400  # the API answers a refused transition (wrong state) as 400 with the reason
             ok = actual in expected if isinstance(expected, set) else actual == expected
             if not ok:
@@ -219,4 +219,4 @@ def test_break_the_glass_page_is_for_coordinators(client, world):
 
     assert response.status_code == 302
     assert client.get(f"/sager/{case.number}/").status_code == 200
-    assert Action.BREAK_THE_GLASS in access.POLICY
+    assert Action.BREAK_THE_GLASS in policy.POLICY

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cases",
     "identification",
     "grants",
+    "access",
     "repatriation",
     "reporting",
     "privacy",
@@ -66,7 +67,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.OTPRequiredMiddleware",
-    "cmm.middleware.PolicyMiddleware",
+    "access.middleware.PolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -241,7 +242,10 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "cmm.api_errors.list_index_attrs",
+    ],
 }
 
 # Celery: Redis is the broker only. Without REDIS_URL tasks run in the calling process.

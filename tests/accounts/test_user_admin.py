@@ -13,10 +13,10 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from access import policy
 from accounts import services
 from accounts.models import Agency, Role, RoleRequest, User
 from audit.models import AuditEvent
-from cases import access
 from tests.factories import PASSWORD, UserFactory, login, make_case, otp_code, otp_device, step_up
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_a_case_reading_role_has_no_effect_until_a_coordinator_approves_it(clien
     assert response.status_code == 302
     police.refresh_from_db()
     assert (police.agency, police.role) == (Agency.POLICE, Role.POLICE_LIAISON)
-    assert not access.visible_cases(police).filter(pk=case.pk).exists()
+    assert not policy.visible_cases(police).filter(pk=case.pk).exists()
     role_request = RoleRequest.objects.get(user=police)
     assert role_request.status == RoleRequest.Status.PENDING
     assert admin_events("role_change_requested")[0].detail["role"] == Role.CMM_COORDINATOR
@@ -106,7 +106,7 @@ def test_a_case_reading_role_has_no_effect_until_a_coordinator_approves_it(clien
     assert response.status_code == 302
     police.refresh_from_db()
     assert (police.agency, police.role, police.team) == (Agency.CMM, Role.CMM_COORDINATOR, cmm_team)
-    assert access.visible_cases(police).filter(pk=case.pk).exists()
+    assert policy.visible_cases(police).filter(pk=case.pk).exists()
     event = admin_events("role_change_approved")[0]
     assert (event.actor_id, event.detail["user"], event.detail["requested_by"]) == (
         coordinator.pk,

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from access import policy
 from accounts.models import Agency, Role
 from audit.models import AuditEvent
-from cases import access
 from cases.codes import ResidenceStatus
 from cases.models import Case, CaseEvent
 from grants.models import EmergencyAccess, Handover, Share
@@ -149,7 +149,7 @@ def test_a_case_shared_on_consent_is_seen_by_the_ngo_until_the_consent_is_withdr
     expect(ngo.page.locator("#case-rows").get_by_role("link", name=case.number)).to_have_count(0)
     withdrawn = Share.objects.get(team=reden)
     assert (withdrawn.team, withdrawn.scope, withdrawn.withdrawn_by) == (reden, Share.Scope.SUPPORT, cmm_worker)
-    assert not access.visible_cases(ngo_worker).exists()
+    assert not policy.visible_cases(ngo_worker).exists()
 
 
 def test_break_the_glass_opens_a_case_for_hours_and_the_auditor_reviews_it(ui, open_ui, coordinator, dis_worker):
@@ -223,7 +223,7 @@ def test_a_case_handed_over_from_cmm_to_dis_after_a_first_rejection_without_reas
         residence_status=ResidenceStatus.LEGAL_RESIDENCE,
     )
     assert case.competent_authority == Agency.CMM
-    assert not access.visible_cases(dis_worker).exists()
+    assert not policy.visible_cases(dis_worker).exists()
     page = ui.page
     ui.login(cmm_worker)
     ui.goto(f"/sager/{case.number}/")

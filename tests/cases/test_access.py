@@ -7,9 +7,9 @@ from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from access import policy
+from access.policy import Action
 from accounts.models import Agency, Role
-from cases import access
-from cases.access import Action
 from cases.codes import ResidenceStatus
 from cases.models import Case
 from identification import services as identification
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def visible(user):
-    return set(access.visible_cases(user).values_list("number", flat=True))
+    return set(policy.visible_cases(user).values_list("number", flat=True))
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_coordinator_sees_a_dis_case_while_a_hand_over_to_cmm_awaits_their_decis
     handover_request(case=case, actor=dis_worker, expected_version=case.version, reason="Opholdstilladelse givet.")
 
     assert case.number in visible(coordinator)
-    assert access.can(coordinator, Action.DECIDE_HANDOVER, Case.objects.get(pk=case.pk))
+    assert policy.can(coordinator, Action.DECIDE_HANDOVER, Case.objects.get(pk=case.pk))
 
 
 def numbers(cases):
@@ -76,7 +76,7 @@ def test_the_dis_coordinator_has_the_dis_caseworkers_case_rules(cases, dis_worke
     dis_coordinator = UserFactory(agency=Agency.DIS, role=Role.DIS_COORDINATOR, team=None)
 
     assert visible(dis_coordinator) == visible(dis_worker)
-    for action, rule in access.POLICY.items():
+    for action, rule in policy.POLICY.items():
         if action == Action.DECIDE_ROLE_REQUEST:
             continue  # the coordinator's own duty: approving DIS roles
         assert (Role.DIS_COORDINATOR in rule.roles) == (Role.DIS_CASEWORKER in rule.roles), action
@@ -100,13 +100,13 @@ def test_other_roles_see_no_case_file(cases, agency, role):
 
     assert visible(user) == set()
     with pytest.raises(Http404):
-        access.case_for_view(user, cases["mine_dis"].number)
+        policy.case_for_view(user, cases["mine_dis"].number)
 
 
 def test_police_see_their_own_referrals_status_only(cases, police):
     assert visible(police) == set()
-    assert not access.role_may(police, Action.VIEW)
-    assert access.role_may(police, Action.OWN_REFERRALS)
+    assert not policy.role_may(police, Action.VIEW)
+    assert policy.role_may(police, Action.OWN_REFERRALS)
 
 
 def test_superuser_flag_does_not_open_case_files(cases):
@@ -123,9 +123,9 @@ def test_inactive_user_sees_nothing(cases, cmm_worker):
 
 def test_a_case_outside_scope_looks_exactly_like_a_missing_one(cases, cmm_worker):
     with pytest.raises(Http404) as hidden:
-        access.case_for_view(cmm_worker, cases["other_team_cmm"].number)
+        policy.case_for_view(cmm_worker, cases["other_team_cmm"].number)
     with pytest.raises(Http404) as missing:
-        access.case_for_view(cmm_worker, "CMM-1999-0001")
+        policy.case_for_view(cmm_worker, "CMM-1999-0001")
 
     assert str(hidden.value) == str(missing.value)
 
@@ -146,7 +146,7 @@ def test_a_lapsed_grant_shows_nothing(cases, cmm_worker):
 
     CaseUserObjectPermission.objects.create(
         user=cmm_worker,
-        permission_id=access.view_permission_id(),
+        permission_id=policy.view_permission_id(),
         content_object=cases["other_team_cmm"],
         expires_at=timezone.now() - dt.timedelta(seconds=1),
     )
@@ -158,19 +158,19 @@ def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_wor
     dis_case = cases["mine_dis"]
     cmm_case = cases["colleague_cmm"]
 
-    assert access.allowed_actions(dis_worker, dis_case) == {
+    assert policy.allowed_actions(dis_worker, dis_case) == {
         Action.ASSESS,
         Action.REQUEST_HANDOVER,
         Action.CHANGE_RESIDENCE_STATUS,
     }
-    assert access.allowed_actions(cmm_worker, dis_case) == {Action.SHARE}
-    assert access.allowed_actions(cmm_worker, cmm_case) == {
+    assert policy.allowed_actions(cmm_worker, dis_case) == {Action.SHARE}
+    assert policy.allowed_actions(cmm_worker, cmm_case) == {
         Action.ASSESS,
         Action.SHARE,
         Action.REQUEST_HANDOVER,
         Action.CHANGE_RESIDENCE_STATUS,
     }
-    assert access.allowed_actions(coordinator, cmm_case) == {
+    assert policy.allowed_actions(coordinator, cmm_case) == {
         Action.ASSESS,
         Action.SHARE,
         Action.REQUEST_HANDOVER,
@@ -185,7 +185,7 @@ def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_wor
         decided_on=timezone.localdate(dis_case.referral.received_at),
         reasons="Begrundelse",
     )
-    assert access.allowed_actions(dis_worker, dis_case) == {
+    assert policy.allowed_actions(dis_worker, dis_case) == {
         Action.GRANT_PERIOD,
         Action.REQUEST_HANDOVER,
         Action.CHANGE_RESIDENCE_STATUS,
@@ -194,7 +194,7 @@ def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_wor
     identification.period_grant(
         case=dis_case, actor=dis_worker, expected_version=dis_case.version, starts_on=dis_case.assessment.decided_on
     )
-    assert access.allowed_actions(dis_worker, dis_case) == {
+    assert policy.allowed_actions(dis_worker, dis_case) == {
         Action.EXTEND_PERIOD,
         Action.REQUEST_HANDOVER,
         Action.CHANGE_RESIDENCE_STATUS,
@@ -213,7 +213,7 @@ def test_notification_is_an_action_only_after_a_not_victim_decision(cases, cmm_w
     )
 
     assert Case.objects.get(pk=case.pk).status == Case.Status.CLOSED
-    assert access.allowed_actions(cmm_worker, case) == {Action.RECORD_NOTIFICATION}
+    assert policy.allowed_actions(cmm_worker, case) == {Action.RECORD_NOTIFICATION}
 
 
 @pytest.mark.parametrize(
@@ -233,7 +233,7 @@ def test_notification_is_an_action_only_after_a_not_victim_decision(cases, cmm_w
     ],
 )
 def test_who_may_register_a_referral(db, role, allowed):
-    assert access.can_register_referral(UserFactory(role=role)) is allowed
+    assert policy.can_register_referral(UserFactory(role=role)) is allowed
 
 
 def test_a_role_change_takes_effect_at_once(cases, cmm_worker):
@@ -250,7 +250,7 @@ def test_a_look_up_outside_scope_is_logged_like_one_for_a_missing_case(cases, cm
 
     for number in (cases["other_team_cmm"].number, "CMM-1999-0001"):
         with pytest.raises(Http404):
-            access.case_for_view(cmm_worker, number)
+            policy.case_for_view(cmm_worker, number)
 
     denied = AuditEvent.objects.filter(actor=cmm_worker, action=AuditEvent.Action.DENIED, what="case_lookup")
     assert [event.detail["number"] for event in denied.order_by("id")] == [

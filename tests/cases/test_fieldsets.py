@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from access import fieldsets
+from access.fieldsets import CASE_PARTS, REPATRIATION, SUPPORT
 from accounts.models import Agency, Role
-from cases import fieldsets
-from cases.fieldsets import CASE_PARTS, REPATRIATION, SUPPORT
 from grants import services as grants
 from tests.factories import TeamFactory, UserFactory, login, make_case
 from tests.states import assessed, extended, granted

@@ -497,3 +497,35 @@ def test_the_migration_reports_rows_outside_the_range_by_table_and_id_and_checks
         cursor.execute("UPDATE cases_referral SET received_at = now() WHERE case_id = %s", [case.pk])
         cursor.execute("ALTER TABLE cases_referral VALIDATE CONSTRAINT referral_received_in_range")
     assert constraint_validated("referral_received_in_range") is True
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00", "0001-01-01"])
+def test_a_time_before_the_time_zones_first_rule_is_refused_not_a_server_error(client, cmm_worker, value):
+    """Year 1 in Copenhagen time falls before the zone's first rule; the zone check itself overflowed (500)."""
+    body = referral_input()
+    body["referral"]["received_at"] = value
+
+    response = post_json(as_user(client, cmm_worker), "/api/v1/cases/", body)
+
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_an_error_on_a_list_item_is_named_as_the_schema_documents_it(client, cmm_worker):
+    import re
+
+    from drf_spectacular.generators import SchemaGenerator
+
+    body = referral_input()
+    body["person"]["nationalities"] = ["ZZ"]
+    response = post_json(as_user(client, cmm_worker), "/api/v1/cases/", body)
+    [error] = response.json()["errors"]
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    patterns = [
+        schema["properties"]["attr"]["pattern"]
+        for schema in components.values()
+        if "pattern" in schema.get("properties", {}).get("attr", {})
+    ]
+
+    assert error["attr"] == "person.nationalities.0"
+    assert any(re.fullmatch(pattern, error["attr"]) for pattern in patterns)

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from access import policy
 from accounts.models import Agency, Role
 from audit.models import AuditEvent
-from cases import access
 from cases.codes import ResidenceStatus
 from cases.models import Case
 from grants import services
@@ -72,7 +72,7 @@ def handover_url(case, rest="") -> str:
 
 
 def visible_to(user, case) -> bool:
-    return access.visible_cases(user).filter(pk=case.pk).exists()
+    return policy.visible_cases(user).filter(pk=case.pk).exists()
 
 
 # --- sharing -----------------------------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def test_consent_withdrawn_after_the_case_closed_ends_the_share_too(client, cmm_
         assert post_json(client, withdraw_url(case, share.pk), {}).status_code == 200
 
     assert Share.objects.get(pk=share.pk).withdrawn_at is not None
-    assert not access.visible_cases(UserFactory(agency=Agency.NGO, role=Role.NGO_WORKER, team=reden)).exists()
+    assert not policy.visible_cases(UserFactory(agency=Agency.NGO, role=Role.NGO_WORKER, team=reden)).exists()
 
 
 # --- hand-over ---------------------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from access import policy
 from accounts.models import Agency, Role
 from audit.models import AuditEvent
-from cases import access, queries
+from cases import queries
 from cases.codes import ResidenceStatus
 from cases.errors import DomainError, NotAllowed
 from cases.models import Case, CaseEvent, CaseGroupObjectPermission
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def visible(user):
-    return set(access.visible_cases(user).values_list("number", flat=True))
+    return set(policy.visible_cases(user).values_list("number", flat=True))
 
 
 def share(case, actor, team, *, given=None, expires=None):
@@ -189,7 +190,7 @@ def test_the_receiving_agency_sees_the_case_while_a_hand_over_to_it_is_pending(c
     request_handover(case, cmm_worker)
 
     assert case.number in visible(dis_worker)
-    assert access.can(dis_worker, access.Action.DECIDE_HANDOVER, Case.objects.get(pk=case.pk))
+    assert policy.can(dis_worker, policy.Action.DECIDE_HANDOVER, Case.objects.get(pk=case.pk))
 
 
 def test_one_pending_hand_over_per_case(cmm_worker):
@@ -231,7 +232,7 @@ def test_break_the_glass_reads_but_does_not_share(coordinator, dis_worker, reden
     services.emergency_access_open(number=case.number, actor=coordinator, reason="Personen er i akut fare, nu.")
     case = queries.case_detail(coordinator, case.number)
 
-    assert not access.can(coordinator, access.Action.SHARE, case)
+    assert not policy.can(coordinator, policy.Action.SHARE, case)
     with pytest.raises(NotAllowed):
         share(case, coordinator, reden)
 

@@ -1,4 +1,4 @@
-"""The access policy as a table a data-protection officer can read, generated from cases/access.py."""
+"""The access policy as a table a data-protection officer can read, generated from access/policy.py."""
 
 from pathlib import Path
 
@@ -6,14 +6,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from access import fieldsets, policy
 from accounts.models import Role
-from cases import access, fieldsets
 from cases.models import CaseEvent
 
 POLICY_FILE = Path(settings.BASE_DIR) / "docs" / "access-policy.md"
 
 
-def _cell(rule: access.Rule, role: str) -> str:
+def _cell(rule: policy.Rule, role: str) -> str:
     if role not in rule.roles:
         return "–"
     if not rule.on_case:
@@ -33,14 +33,14 @@ def policy_table() -> str:
         lines = [
             "# Adgangspolitik",
             "",
-            "Genereret fra `cases/access.py` med `manage.py access_policy --write`; en test fejler, hvis filen",
+            "Genereret fra `access/policy.py` med `manage.py access_policy --write`; en test fejler, hvis filen",
             "og koden er uenige. En sag uden for ens adgang svarer 404, som en sag der ikke findes.",
             "",
             "## Hvilke sager hver rolle kan se",
             "",
             "| rolle | sager |",
             "|---|---|",
-            *[f"| {role.label} | {access.SCOPES[role]} |" for role in roles],
+            *[f"| {role.label} | {policy.SCOPES[role]} |" for role in roles],
             "",
             "## Hvem må hvad",
             "",
@@ -49,8 +49,8 @@ def policy_table() -> str:
             "| handling | " + " | ".join(str(role.label) for role in roles) + " | sagsstatus | betingelse |",
             "|---|" + "---|" * (len(roles) + 2),
         ]
-        for action, rule in access.POLICY.items():
-            states = ", ".join(sorted(str(access.Case.Status(s).label) for s in rule.states)) if rule.states else ""
+        for action, rule in policy.POLICY.items():
+            states = ", ".join(sorted(str(policy.Case.Status(s).label) for s in rule.states)) if rule.states else ""
             cells = " | ".join(_cell(rule, role) for role in roles)
             lines.append(f"| {rule.description} (`{action}`) | {cells} | {states or '–'} | {rule.extra or '–'} |")
         lines += [
@@ -63,7 +63,7 @@ def policy_table() -> str:
             "",
             "| rolle | godkendes af |",
             "|---|---|",
-            *[f"| {Role(role).label} | {Role(approver).label} |" for role, approver in access.ROLE_APPROVERS.items()],
+            *[f"| {Role(role).label} | {Role(approver).label} |" for role, approver in policy.ROLE_APPROVERS.items()],
             "",
             "## Adresser",
             "",
@@ -76,9 +76,9 @@ def policy_table() -> str:
                 f"{''.join(f', {method}: `{action}`' for method, action in route.methods)}"
                 f"{' (for andre roller: 404)' if route.hidden else ''}"
                 f"{' (ny kode fra godkendelsesappen først)' if route.step_up else ''} |"
-                for name, route in sorted(access.ROUTES.items())
+                for name, route in sorted(policy.ROUTES.items())
             ],
-            *[f"| `{namespace}:*` | `{route.action}` |" for namespace, route in access.ROUTE_NAMESPACES.items()],
+            *[f"| `{namespace}:*` | `{route.action}` |" for namespace, route in policy.ROUTE_NAMESPACES.items()],
             "",
             *_field_set_lines(),
         ]
@@ -86,7 +86,7 @@ def policy_table() -> str:
 
 
 def _field_set_lines() -> list[str]:
-    """Which parts of a case each reader may read (cases/fieldsets.py), as the data-protection officer asks."""
+    """Which parts of a case each reader may read (access/fieldsets.py), as the data-protection officer asks."""
     readers = [
         ("Sagsbehandling (CMM, Udlændingestyrelsen, nødadgang)", fieldsets.WHOLE_FILE),
         *((f"Deling: {label}", fieldsets.for_scope(scope)) for scope, label in fieldsets.SCOPE_LABELS.items()),
@@ -96,7 +96,7 @@ def _field_set_lines() -> list[str]:
         "## Hvilke oplysninger hver læser ser (need-to-know)",
         "",
         "Sagssiden, API'et (sagen, hændelser, frister) og enhver eksport viser kun de dele, læserens rolle og",
-        "delingens formål giver adgang til (`cases/fieldsets.py`). Eksterne ser medarbejdere som deres myndighed,",
+        "delingens formål giver adgang til (`access/fieldsets.py`). Eksterne ser medarbejdere som deres myndighed,",
         "aldrig et brugernavn, og ser ikke, hvem sagen ellers er delt med. Af fristerne ser de kun periodens udløb.",
         "",
         "| del af sagen | " + " | ".join(name for name, _fields in readers) + " |",

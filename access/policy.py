@@ -2,7 +2,7 @@
 
 Views, API, templates, exports and tasks ask this module; nothing else decides, and nothing else reads
 guardian's grant tables. A case the user may not see is indistinguishable from one that does not exist
-(Http404). Every URL has an entry in ROUTES; a URL without one is refused (cmm.middleware.PolicyMiddleware),
+(Http404). Every URL has an entry in ROUTES; a URL without one is refused (access.middleware.PolicyMiddleware),
 and docs/access-policy.md is generated from the tables here (`manage.py access_policy --write`).
 """
 
@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Agency, Role
-
-from .errors import NotAllowed
-from .models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from cases.errors import NotAllowed
+from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
 
 
 class Action:
@@ -276,9 +275,9 @@ ROUTES: dict[str, Route] = {
     "cases:referral_create": Route(Action.REGISTER_REFERRAL),
     "cases:own_referrals": Route(Action.OWN_REFERRALS),
     "cases:detail": Route(Action.VIEW),
-    "cases:assess": Route(Action.ASSESS),
-    "cases:grant_period": Route(Action.GRANT_PERIOD),
-    "cases:extend_period": Route(Action.EXTEND_PERIOD),
+    "identification:assess": Route(Action.ASSESS),
+    "identification:grant_period": Route(Action.GRANT_PERIOD),
+    "identification:extend_period": Route(Action.EXTEND_PERIOD),
     "cases:record_notification": Route(Action.RECORD_NOTIFICATION),
     "grants:share": Route(Action.SHARE),
     "grants:withdraw": Route(Action.WITHDRAW_SHARE),
@@ -493,7 +492,6 @@ CASE_PAGE_ACTIONS = (
     Action.EXTEND_PERIOD,
     Action.RECORD_NOTIFICATION,
     Action.SHARE,
-    Action.WITHDRAW_SHARE,
     Action.REQUEST_HANDOVER,
     Action.DECIDE_HANDOVER,
     Action.CHANGE_RESIDENCE_STATUS,

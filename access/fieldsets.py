@@ -15,9 +15,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy
 
-from .access import CASEWORK_ROLES
-from .deadlines import DeadlineKind
-from .models import CaseEvent
+from access.policy import CASEWORK_ROLES
+from cases.deadlines import DeadlineKind
+from cases.models import CaseEvent
 
 # Every readable part of a case, in the order the policy table lists them.
 CASE_PARTS = (
