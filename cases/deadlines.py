@@ -24,6 +24,10 @@ class DeadlineKind(models.TextChoices):
     PERIOD_END = "period_end", _("Refleksions-/restitutionsperioden udløber")
 
 
+# Deadlines of whole days, due at midnight after their last day; the others run in real hours.
+DAY_DEADLINES = frozenset({DeadlineKind.PERIOD_END})
+
+
 class LegalSource(models.TextChoices):
     """Where a deadline comes from. Stored as a code and translated when shown, never as text."""
 

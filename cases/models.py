@@ -26,7 +26,7 @@ from .codes import (
     ReferralSource,
     ResidenceStatus,
 )
-from .deadlines import LEGAL_SOURCES, DeadlineKind, LegalSource
+from .deadlines import DAY_DEADLINES, LEGAL_SOURCES, DeadlineKind, LegalSource
 from .validators import cpr_number_clean, document_number_clean
 
 
@@ -333,6 +333,16 @@ class Deadline(models.Model):
         if self.closed_at is not None:
             return False
         return self.status == self.Status.MISSED or (self.status == self.Status.OPEN and self.due_at < timezone.now())
+
+    @property
+    def last_day(self):
+        """For a deadline of days (a period's end, due at midnight after it): the last day, as people count it.
+
+        None for a deadline of hours, which is read by its time.
+        """
+        if self.kind not in DAY_DEADLINES:
+            return None
+        return timezone.localtime(self.due_at - dt.timedelta(microseconds=1)).date()
 
     @property
     def met_late(self) -> bool:

@@ -19,6 +19,7 @@ from .codes import ExploitationForm, MeansOfControl, labels
 from .errors import DomainError, StaleCase
 from .filters import CaseFilter
 from .forms import NotificationForm, ReferralForm
+from .models import Deadline
 
 PAGE_SIZE = 50
 
@@ -97,6 +98,7 @@ def case_detail(request, number):
     case = queries.case_detail(request.user, number)
     fields = fieldsets.fields_for(request.user, case)
     fieldsets.redact(case, fields)
+    shown_deadlines = [deadline for deadline in case.deadlines.all() if fields.shows_deadline(deadline.kind)]
     timeline = [event for event in queries.case_timeline(case) if fields.shows_event(event.event_type)]
     if "events.reason" not in fields:
         for event in timeline:
@@ -110,7 +112,9 @@ def case_detail(request, number):
             "fields": fields.tree(),
             "staff_names": fields.staff_names,
             "share_purpose": fieldsets.SCOPE_LABELS.get(getattr(case, "share_scope", None)),
-            "deadlines": [deadline for deadline in case.deadlines.all() if fields.shows_deadline(deadline.kind)],
+            "deadlines": [deadline for deadline in shown_deadlines if deadline.status != Deadline.Status.CANCELLED],
+            # Deadlines an extension replaced: history, not something to act on.
+            "replaced_deadlines": [d for d in shown_deadlines if d.status == Deadline.Status.CANCELLED],
             "timeline": timeline,
             "exploitation_forms": labels(ExploitationForm, case.referral.exploitation_forms),
             "means_of_control": labels(MeansOfControl, case.referral.means_of_control),

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Agency
 from cases.codes import ResidenceStatus
-from cases.deadlines import period_end_due, period_last_day
+from cases.deadlines import period_last_day
 from cases.models import Case, CaseEvent, Deadline
 from identification.models import Period
 from tests.factories import make_case
@@ -212,7 +212,8 @@ def test_referral_to_period_extended_to_the_120_day_limit(ui, scenario, request)
         expect(period.get_by_test_id("period-span")).to_have_text(span)
         end = deadlines.get_by_role("listitem").filter(has_text="perioden udløber").filter(has_text="Åben")
         expect(end).to_have_count(1)
-        expect(end).to_contain_text(local_text(period_end_due(today, days), "j. F Y H:i"))
+        # A day deadline reads as its last day, not as the midnight after it.
+        expect(end).to_contain_text(f"sidste dag {local_text(last_day, 'j. F Y')}")
 
     expect(period).to_contain_text(scenario.period_label)
     expect_period(30)
@@ -236,8 +237,11 @@ def test_referral_to_period_extended_to_the_120_day_limit(ui, scenario, request)
         expect(timeline.first).to_contain_text("Periode forlænget")
         expect(timeline.first).to_contain_text(reason)
     expect_period(120)
-    cancelled = deadlines.get_by_role("listitem").filter(has_text="perioden udløber").filter(has_text="Annulleret")
-    expect(cancelled).to_have_count(2)
+    # The period ends the extensions replaced are history, behind "Vis historik", not tasks in the list.
+    replaced = deadlines.get_by_role("listitem").filter(has_text="erstattet af en forlængelse")
+    expect(replaced).to_have_count(0)
+    deadlines.get_by_text("Vis historik").click()
+    expect(replaced).to_have_count(2)
     expect(timeline).to_have_count(5)
     ui.check("case-extended-120")
 
