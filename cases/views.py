@@ -112,6 +112,7 @@ def case_list(request):
     }
     # Back to a list address whose page htmx did not keep (hx-history="false") asks for the whole page.
     if request.htmx and not request.htmx.history_restore_request:
+        context["partial"] = True  # the count comes along, for htmx to swap in beside the rows
         response = render(request, "cases/case_list_rows.html", context, status=400 if refused_text else 200)
         url = _list_url(data, page)
         if filterset.is_valid() and url != _path_of(request.htmx.current_url):
