@@ -9,63 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Role
 
-# What a row was about, as the auditor's pages name it; the row keeps the code. Unknown codes show as is.
-WHAT_LABELS = {
-    "home": _("Forsiden (egne sager og frister)"),
-    "case_list": _("Sagslisten"),
-    "case_page": _("Sagen"),
-    "own_referrals": _("Egne henvisninger"),
-    "assess_form": _("Formular: vurdering"),
-    "grant_period_form": _("Formular: periode"),
-    "extend_period_form": _("Formular: forlængelse"),
-    "record_notification_form": _("Formular: underretning"),
-    "share_form": _("Formular: deling"),
-    "request_handover_form": _("Formular: anmodning om overdragelse"),
-    "decide_handover_form": _("Formular: afgørelse om overdragelse"),
-    "change_residence_status_form": _("Formular: ændret opholdsgrundlag"),
-    "api_case_list": _("API: sagsliste"),
-    "api_case_search": _("API: søgning"),
-    "api_case_detail": _("API: sagen"),
-    "api_case_events": _("API: sagens hændelser"),
-    "api_deadlines": _("API: frister"),
-    "api_own_referrals": _("API: egne henvisninger"),
-    "referral_register": _("Henvisning registreret"),
-    "assessment_record": _("Vurdering registreret"),
-    "period_grant": _("Periode givet"),
-    "period_extend": _("Periode forlænget"),
-    "notification_record": _("Underretning registreret"),
-    "deadlines_mark_missed": _("Frister markeret som overskredet"),
-    "share_create": _("Sagen delt"),
-    "share_withdraw": _("Deling tilbagekaldt"),
-    "break_the_glass": _("Nødadgang"),
-    "break_the_glass_review": _("Nødadgang gennemgået"),
-    "handover_request": _("Overdragelse anmodet"),
-    "handover_decide": _("Overdragelse afgjort"),
-    "residence_status_change": _("Opholdsgrundlag ændret"),
-    "audit_log_search": _("Søgning i adgangsloggen"),
-    "access_report": _("Indsigtsrapport (art. 15)"),
-    "audit_head_export": _("Kædehoved eksporteret"),
-    "csrf_failed": _("Formular afvist af CSRF-tjekket"),
-    "stale_write": _("Skrivning afvist: sagen var ændret"),
-    "session_replayed": _("Afsluttet session genbrugt"),
-    "user_created": _("Bruger oprettet"),
-    "role_changed": _("Rolle ændret"),
-    "role_change_requested": _("Rolle anmodet (afventer godkendelse)"),
-    "role_change_approved": _("Rolle godkendt"),
-    "role_change_rejected": _("Rolle afvist"),
-    "role_change_cancelled": _("Rolleanmodning annulleret"),
-    "set_password_link_sent": _("Link til adgangskode sendt"),
-    "password_reset": _("Adgangskode nulstillet"),
-    "password_set": _("Adgangskode valgt"),
-    "user_deactivated": _("Bruger deaktiveret"),
-    "team_created": _("Team oprettet"),
-    "step_up": _("Identitet bekræftet med ny kode"),
-    "emergency_review": _("Alarmer til gennemgang"),
-    "read_alert_raised": _("Alarm: usædvanligt mange sager læst"),
-    "read_alert_review": _("Alarm om mange sager gennemgået"),
-    "read_limit_reached": _("Spærret: for mange sager læst"),
-    "read_limited": _("Afvist under spærring for mange sager læst"),
-}
+from .labels import what_label
 
 
 class AuditEvent(models.Model):
@@ -135,7 +79,7 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.what}"
 
     def get_what_display(self) -> str:
-        return str(WHAT_LABELS.get(self.what, self.what))
+        return what_label(self.what)
 
     def get_role_display(self) -> str:
         return str(dict(Role.choices).get(self.role, self.role))

@@ -12,17 +12,16 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from access import policy
 from accounts.middleware import otp_not_required
+from accounts.models import Team
 from audit.services import audit_read, filters_used
 from cmm.validators import page_number
 
-from . import csp_reports, queries
+from . import csp_reports, labels, queries
 from .forms import AuditSearchForm
 from .models import AuditEvent, CspReport
 
@@ -30,19 +29,6 @@ PAGE_SIZE = 50
 REPORT_PAGE_SIZE = 100
 SEARCH_FILTERS = ("user", "case_number", "person", "date_from", "date_to")
 NUMBERS_SHOWN = 5  # a list page's row names 50 cases; the table shows the first few and a count
-DETAIL_LABELS = {
-    "fields": gettext_lazy("felter"),
-    "filters": gettext_lazy("filtre"),
-    "page": gettext_lazy("side"),
-    "status": gettext_lazy("svar"),
-    "staff_names": gettext_lazy("navne vist"),
-    "deadlines": gettext_lazy("frister"),
-    "distinct": gettext_lazy("forskellige sager"),
-    "limit": gettext_lazy("grænse"),
-    "limited": gettext_lazy("spærret"),
-    "read_alert": gettext_lazy("alarm"),
-    "read_alerts": gettext_lazy("alarmer"),
-}
 
 
 def _require_auditor(user) -> None:
@@ -58,26 +44,21 @@ def _page_number(value) -> int:
     return page
 
 
-def _detail_text(detail: dict) -> str:
-    """A row's detail as short text: known keys named in the active language, lists joined."""
-    parts = []
-    for key, value in detail.items():
-        if isinstance(value, bool):
-            value = _("ja") if value else _("nej")
-        elif isinstance(value, list):
-            value = ", ".join(map(str, value)) or "–"
-        parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
-    return "; ".join(parts)
-
-
 def _rows(events: list[AuditEvent], numbers: dict[int, str]) -> list[dict]:
-    """What the table shows per row: the case numbers it can name, and the detail as short text."""
+    """What the table shows per row: the case numbers it can name, and the detail in words (audit/labels.py)."""
+    teams = dict(
+        Team.objects.filter(pk__in=labels.team_ids(event.detail for event in events)).values_list("pk", "name")
+    )
     rows = []
     for event in events:
         named = [numbers[case_id] for case_id in event.case_ids if case_id in numbers]
-        detail = _detail_text(event.detail)
         rows.append(
-            {"event": event, "numbers": named[:NUMBERS_SHOWN], "more": len(named) - NUMBERS_SHOWN, "detail": detail}
+            {
+                "event": event,
+                "numbers": named[:NUMBERS_SHOWN],
+                "more": len(named) - NUMBERS_SHOWN,
+                "detail": labels.detail_parts(event.detail, teams),
+            }
         )
     return rows
 

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
@@ -59,6 +60,9 @@ class CaseFilter(django_filters.FilterSet):
         label=_("Søg"),
         method="filter_q",
         help_text=_("Sagsnummer, eller et navn, CPR- eller pasnummer skrevet helt ud"),
+        # What is typed here may be a name: the browser neither keeps it for autofill nor restores it on
+        # Back, and sends it to no spelling service.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     # Selects render with FastSelect (cmm/widgets.py): the same markup without a template per option.
     status = django_filters.ChoiceFilter(

@@ -1,8 +1,10 @@
 import uuid
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -51,8 +53,23 @@ def home(request):
     )
 
 
+# The filters that identify no one: they live in the list's address, so that reload and Back keep them. The
+# search text (a name, a CPR number) never does: it is POSTed, and dropped from the address the list shows.
+URL_FILTERS = [name for name in CaseFilter.Meta.fields if name != "q"]
+
+
+def _list_url(data, page: int) -> str:
+    """The list's address for these filters and page: what reload and Back come back to."""
+    params = [(name, value) for name in URL_FILTERS for value in data.getlist(name) if value]
+    if page > 1:
+        params.append(("page", page))
+    return reverse("cases:list") + (f"?{urlencode(params)}" if params else "")
+
+
 def case_list(request):
-    # Searches and filters are POSTed so that names typed in the search box never reach a URL or a log.
+    # Searches are POSTed so that names typed in the search box never reach a URL or a log; the other
+    # filters come as a query string too (reload, Back, a bookmark), and an htmx answer puts them in the
+    # address bar (HX-Push-Url) without the search text.
     data = request.POST if request.method == "POST" else request.GET
     refused_text = request.method != "POST" and not CaseFilter.is_case_number(data.get("q", ""))
     if refused_text:
@@ -68,11 +85,13 @@ def case_list(request):
     page = page_number(data.get("page"))
     if page is None:
         raise BadRequest("page")
-    rows = []
+    rows, total = [], None
     if filterset.is_valid():
         start = (page - 1) * PAGE_SIZE
-        # One row more than a page tells whether there is a next page, without a COUNT over the scope.
+        # One row more than a page tells whether there is a next page. The count is one query more (a COUNT
+        # over the filtered scope, without the rows' columns and subqueries), the same for any list length.
         rows = list(filterset.qs[start : start + PAGE_SIZE + 1])
+        total = filterset.qs.count()
     # One audit row for the page: the cases shown and the names of the filters used, never their values.
     used = filters_used(data, CaseFilter.Meta.fields)
     audit_read(
@@ -85,13 +104,29 @@ def case_list(request):
     context = {
         "filter": filterset,
         "cases": rows[:PAGE_SIZE],
+        "total": total,
         "page": page,
         "has_next": len(rows) > PAGE_SIZE,
         "filter_values": [(name, value) for name in CaseFilter.Meta.fields for value in data.getlist(name) if value],
         "can_register": policy.can_register_referral(request.user),
     }
-    template = "cases/case_list_rows.html" if request.htmx else "cases/case_list.html"
-    return render(request, template, context, status=400 if refused_text else 200)
+    # Back to a list address whose page htmx did not keep (hx-history="false") asks for the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
+        context["partial"] = True  # the count comes along, for htmx to swap in beside the rows
+        response = render(request, "cases/case_list_rows.html", context, status=400 if refused_text else 200)
+        url = _list_url(data, page)
+        if filterset.is_valid() and url != _path_of(request.htmx.current_url):
+            response["HX-Push-Url"] = url
+        return response
+    return render(request, "cases/case_list.html", context, status=400 if refused_text else 200)
+
+
+def _path_of(url: str | None) -> str:
+    """The path and query string of an absolute URL (htmx sends the page's as HX-Current-URL)."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def case_detail(request, number):

@@ -99,7 +99,7 @@ class DateRange:
             raise ValidationError(
                 _("Datoen kan ikke ligge før %(earliest)s."),
                 code="date_too_early",
-                params={"earliest": date_format(self.earliest, "j. F Y")},
+                params={"earliest": date_format(self.earliest, "DATE_FORMAT")},
             )
         if self.years_ahead == 0:
             future = value > timezone.now() + CLOCK_GRACE if is_time else value > timezone.localdate()
@@ -116,7 +116,7 @@ class DateRange:
             raise ValidationError(
                 _("Datoen kan ikke ligge efter %(latest)s."),
                 code="date_too_late",
-                params={"latest": date_format(latest, "j. F Y")},
+                params={"latest": date_format(latest, "DATE_FORMAT")},
             )
 
 

@@ -88,7 +88,7 @@ class HandoverDecideView(CaseActionView):
         return _("%(who)s (%(authority)s) anmodede %(when)s om overdragelse: %(reason)s") % {
             "who": pending.requested_by,
             "authority": pending.get_from_authority_display(),
-            "when": date_format(timezone.localtime(pending.requested_at), "j. F Y"),
+            "when": date_format(timezone.localtime(pending.requested_at), "DATE_FORMAT"),
             "reason": pending.reason,
         }
 

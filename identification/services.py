@@ -231,7 +231,7 @@ def period_extend(
                 "Perioden udløb %(last_day)s og kan ikke længere forlænges. Forlængelsen skal besluttes senest på "
                 "periodens sidste dag."
             )
-            % {"last_day": date_format(period.last_day, "j. F Y")}
+            % {"last_day": date_format(period.last_day, "DATE_FORMAT")}
         )
     if days < 1:
         raise DomainError(_("En forlængelse skal være på mindst én dag."), field="days")

@@ -57,7 +57,7 @@ def _html(markup: str, **values) -> str:
     return mark_safe(markup.format_map(escaped))  # noqa: S308 - every value is escaped
 
 
-def _date(value, fmt: str = "j. M Y H:i") -> str:
+def _date(value, fmt: str = "SHORT_DATETIME_FORMAT") -> str:
     return fastdate(template_localtime(value), fmt)
 
 
@@ -111,7 +111,7 @@ def timeline_entries(events, staff_names=True):
             _html(
                 TIMELINE_ENTRY,
                 kind=event.get_event_type_display(),
-                created_at=_date(event.created_at, "j. F Y H:i"),
+                created_at=_date(event.created_at, "DATETIME_FORMAT"),
                 actor=(event.actor if staff_names else event.actor.get_agency_display()) if event.actor_id else system,
                 reason=_html(REASON, reason=Truncator(event.reason).words(40, truncate=" …")) if event.reason else "",
             )

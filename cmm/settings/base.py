@@ -188,6 +188,8 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
+# Dates and times as each language writes them ("2. dec. 2026", "2 Dec 2026"); templates use the names.
+FORMAT_MODULE_PATH = ["cmm.formats"]
 USE_I18N = True
 USE_TZ = True
 

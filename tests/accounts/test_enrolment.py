@@ -124,7 +124,7 @@ def test_the_user_is_told_by_email_when_an_app_is_set_up(
     mail = mailoutbox[0]
     assert mail.to == ["kontakt@cmm.example"]
     assert mail.subject == "CMM sagssystem: to-faktor-godkendelse er sat op"
-    assert "den 2. marts 2026 10:00" in mail.body
+    assert "den 2. marts 2026 kl. 10:00" in mail.body
     assert "kontakt straks systemadministratoren" in mail.body
     secrets = [secret, secret.replace(" ", ""), *recovery_codes_on(enrolled), otp_code_for_secret(secret)]
     assert not any(value in mail.body or value in mail.subject for value in secrets)
@@ -145,7 +145,7 @@ def test_the_user_is_told_by_email_when_the_administrator_resets_their_second_fa
         (["kontakt@cmm.example"], "CMM sagssystem: din to-faktor-godkendelse er nulstillet")
     ]
     body = mailoutbox[0].body
-    assert "den 2. marts 2026 10:00" in body and "kontakt straks systemadministratoren" in body
+    assert "den 2. marts 2026 kl. 10:00" in body and "kontakt straks systemadministratoren" in body
 
 
 def test_no_email_is_sent_for_a_refused_code_or_to_a_user_without_an_address(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import get_format
 from playwright.sync_api import expect
 
 from accounts.models import Agency
@@ -161,10 +162,12 @@ def test_referral_to_period_extended_to_the_120_day_limit(ui, scenario, request)
     referral = page.get_by_role("region", name="Henvisning")
     expect(referral).to_contain_text(scenario.residence_label)
     expect(referral).to_contain_text("Prostitution / seksuel udnyttelse, Tvangsarbejde")
-    expect(referral).to_contain_text(local_text(detained_at, "j. F Y H:i"))
+    expect(referral).to_contain_text(local_text(detained_at, get_format("DATETIME_FORMAT", lang="da")))
     deadlines = page.get_by_role("region", name="Frister")
     identification = deadlines.get_by_role("listitem").filter(has_text="Identifikation af frihedsberøvet person")
-    expect(identification).to_contain_text(local_text(detained_at + dt.timedelta(hours=72), "j. F Y H:i"))
+    expect(identification).to_contain_text(
+        local_text(detained_at + dt.timedelta(hours=72), get_format("HOUR_DEADLINE_FORMAT", lang="da"))
+    )
     expect(identification).to_contain_text("Åben")
     timeline = page.get_by_role("region", name="Tidslinje").get_by_role("listitem")
     expect(timeline).to_have_count(1)

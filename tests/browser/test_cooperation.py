@@ -11,6 +11,7 @@ import re
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import get_format
 from playwright.sync_api import expect
 
 from access import policy
@@ -205,7 +206,12 @@ def test_break_the_glass_opens_a_case_for_hours_and_the_auditor_reviews_it(ui, o
     expect(review.page).to_have_url(review.url("/noedadgang/gennemgang/"))
     rows = review.page.locator("table tbody tr")
     expect(rows).to_have_count(1)
-    for text in (case.number, coordinator.username, reason, local_text(emergency.expires_at, "j. M Y H:i")):
+    for text in (
+        case.number,
+        coordinator.username,
+        reason,
+        local_text(emergency.expires_at, get_format("SHORT_DATETIME_FORMAT", lang="da")),
+    ):
         expect(rows.first).to_contain_text(text)
     review.check("emergency-review")
     rows.first.get_by_role("button", name=f"Markér som gennemgået {case.number}").click()

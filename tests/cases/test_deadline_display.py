@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def danish(day: dt.date) -> str:
     with translation.override("da"):
-        return date_format(day, "j. F Y")
+        return date_format(day, "DATE_FORMAT")
 
 
 def period_from(starts_on: dt.date, referrer, assessor):

@@ -12,6 +12,7 @@ import pytest
 from django import forms
 from django.template import engines
 from django.utils import timezone, translation
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -62,8 +63,21 @@ def test_the_nationality_filter_offers_every_country_in_the_active_language(lang
         assert field.valid_value("NG") and not field.valid_value("XX")
 
 
+# The named formats the pages use (cmm/formats), and formats spelled out, escapes included.
+NAMED_FORMATS = [
+    "DATE_FORMAT",
+    "DATETIME_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+    "TIME_FORMAT",
+    "LOG_DATETIME_FORMAT",
+    "HOUR_DEADLINE_FORMAT",
+]
+SPELLED_OUT = ["j. M Y H:i", "j. F Y", "j. N Y", "d.m.Y", "Y-m-d H:i:s", "j. b y G:i", r"H:i \k\l\\", "D j. M"]
+
+
 @pytest.mark.parametrize("language", ["da", "en"])
-@pytest.mark.parametrize("fmt", ["j. M Y H:i", "j. F Y H:i", "j. F Y", "d.m.Y", "Y-m-d H:i:s", "j. b y G:i", "D j. M"])
+@pytest.mark.parametrize("fmt", NAMED_FORMATS + SPELLED_OUT)
 def test_fastdate_formats_like_the_date_filter(settings, language, fmt):
     settings.TIME_ZONE = "Europe/Copenhagen"
     values = [
@@ -74,7 +88,7 @@ def test_fastdate_formats_like_the_date_filter(settings, language, fmt):
         None,
         "",
     ]
-    if not any(char in fmt for char in "HGis"):
+    if not any(char in get_format(fmt, lang=language) for char in "HGis"):
         values += [dt.date(2024, month, 9) for month in range(1, 13)]
     engine = engines["django"]
     with translation.override(language):
@@ -120,20 +134,20 @@ CASE_ROWS_LOOP = """{% load fastdate %}{% for case in cases %}
       <td>{{ case.get_status_display }}</td>
       <td>{{ case.get_competent_authority_display }}</td>
       <td>{{ case.person.nationalities|join:", " }}</td>
-      <td>{% if case.next_due %}{{ case.next_due|fastdate:"j. M Y H:i" }}{% else %}–{% endif %}</td>
+      <td>{% if case.next_due %}{{ case.next_due|fastdate:"SHORT_DATETIME_FORMAT" }}{% else %}–{% endif %}</td>
     </tr>
 {% endfor %}"""  # noqa: E501
 DEADLINE_ROWS_LOOP = """{% load i18n fastdate %}{% for deadline in deadlines %}
     <tr>
       <td><a href="/sager/{{ deadline.case.number }}/">{{ deadline.case.number }}</a></td>
       <td>{{ deadline.get_kind_display }}</td>
-      <td{% if deadline.is_overdue %} class="overdue"{% endif %}>{{ deadline.due_at|fastdate:"j. M Y H:i" }}</td>
+      <td{% if deadline.is_overdue %} class="overdue"{% endif %}>{{ deadline.due_at|fastdate:"SHORT_DATETIME_FORMAT" }}</td>
       <td>{% if deadline.is_overdue %}<span class="overdue">{% translate "Overskredet" %}</span>{% else %}{{ deadline.get_status_display }}{% endif %}</td>
     </tr>
 {% endfor %}"""  # noqa: E501
 TIMELINE_LOOP = """{% load i18n fastdate %}{% for event in timeline %}
   <li>
-    <strong>{{ event.get_event_type_display }}</strong> · {{ event.created_at|fastdate:"j. F Y H:i" }} · {% if event.actor %}{{ event.actor }}{% else %}{% translate "systemet" %}{% endif %}
+    <strong>{{ event.get_event_type_display }}</strong> · {{ event.created_at|fastdate:"DATETIME_FORMAT" }} · {% if event.actor %}{{ event.actor }}{% else %}{% translate "systemet" %}{% endif %}
     {% if event.reason %}<br>{{ event.reason|truncatewords:40 }}{% endif %}
   </li>
 {% endfor %}"""  # noqa: E501
