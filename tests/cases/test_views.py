@@ -574,3 +574,29 @@ def test_the_start_page_offers_each_role_what_the_policy_gives_it(client, role, 
     page = login(client, UserFactory(role=role)).get("/").content.decode()
 
     assert shown in page and hidden not in page
+
+
+def test_own_referrals_show_the_referrers_reference_and_whether_identification_came_within_72_hours(client, police):
+    now = timezone.now()
+    detained = {
+        "detained": True,
+        "detained_at": now - dt.timedelta(hours=10),
+        "received_at": now - dt.timedelta(hours=9),
+    }
+    in_time = make_case(police, referrer_reference="0100-1", **detained)
+    late = make_case(police, referrer_reference="0100-2", **detained)
+    waiting = make_case(police, referrer_reference="0100-3", **detained)
+    not_detained = make_case(police)
+    Deadline.objects.filter(case=in_time).update(status=Deadline.Status.MET, closed_at=now)
+    Deadline.objects.filter(case=late).update(status=Deadline.Status.MISSED, closed_at=now)
+    login(client, police)
+
+    page = Page(client.get("/mine-henvisninger/"))
+
+    rows = {row.find("td").text: row.text for row in page.main.find("tbody").find_all("tr")}
+    assert "0100-1" in rows[in_time.number] and "Ja, inden for 72 timer" in rows[in_time.number]
+    assert "0100-2" in rows[late.number] and "Nej, efter fristen" in rows[late.number]
+    assert "0100-3" in rows[waiting.number] and "Afventer" in rows[waiting.number]
+    assert "Ikke frihedsberøvet" in rows[not_detained.number]
+    # The status only: nothing of the person, no way into the file.
+    assert "Testesen" not in page.text and page.main.find("tbody").find("a") is None
