@@ -48,6 +48,7 @@ CASE_PARTS = (
     "referral.source",
     "referral.channel",
     "referral.referring_organisation",
+    "referral.referrer_reference",
     "referral.residence_status",
     "referral.exploitation_forms",
     "referral.means_of_control",

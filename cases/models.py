@@ -1,6 +1,7 @@
 import datetime as dt
 import functools
 
+from babel import Locale
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -40,6 +41,30 @@ def country_choices() -> tuple[tuple[str, str], ...]:
     return _country_choices(translation.get_language() or settings.LANGUAGE_CODE)
 
 
+# ISO 639-3 languages without a two-letter code that people referred in Denmark speak (Nigeria, the Philippines,
+# Kurdistan); the rest of the list is ISO 639-1.
+_MORE_LANGUAGES = ("bin", "pcm", "efi", "ibb", "fil", "ckb")
+
+
+@functools.cache
+def _language_choices(language: str) -> tuple[tuple[str, str], ...]:
+    danish, names = Locale("da").languages, Locale.parse(language).languages
+    codes = [code for code in danish if len(code) == 2 or code in _MORE_LANGUAGES]
+    # Stored by its Danish name, as the field held free text before (and the API still takes it).
+    choices = {danish[code]: (names.get(code) or danish[code]) for code in codes if code in danish}
+    return tuple(
+        sorted(
+            ((value, label[:1].upper() + label[1:]) for value, label in choices.items()),
+            key=lambda choice: choice[1].casefold(),
+        )
+    )
+
+
+def language_choices() -> tuple[tuple[str, str], ...]:
+    """Languages (ISO 639, as Babel names them) for the primary-language field, named in the active language."""
+    return _language_choices(translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE))
+
+
 # What a referral records about the person and the referral: the form and the API take exactly these.
 PERSON_FIELDS = [
     "given_name",
@@ -61,6 +86,7 @@ REFERRAL_FIELDS = [
     "source",
     "channel",
     "referring_organisation",
+    "referrer_reference",
     "residence_status",
     "exploitation_forms",
     "means_of_control",
@@ -217,6 +243,10 @@ class Referral(models.Model):
     channel = models.CharField(_("kanal"), max_length=20, choices=ReferralChannel.choices)
     referring_organisation = models.CharField(
         _("henvisende myndighed/organisation"), max_length=200, blank=True, validators=[checks.one_line_text]
+    )
+    # The referrer's own reference (a police journal number, say), so they can tell their referrals apart.
+    referrer_reference = models.CharField(
+        _("henviserens reference"), max_length=100, blank=True, validators=[checks.one_line_text]
     )
     residence_status = models.CharField(_("opholdsgrundlag"), max_length=32, choices=ResidenceStatus.choices)
     # The status the case was referred with, which the statistics count; `residence_status` follows later

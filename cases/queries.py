@@ -6,7 +6,7 @@ Measured at 50,000 cases by `bench/run.py`; keep what a page loads to what it sh
 import datetime as dt
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from accounts.models import Role, Team
 from audit.models import AuditEvent
 from grants.models import EmergencyAccess, Handover, Share
 
+from .deadlines import DeadlineKind
 from .models import Case, CaseEvent, Deadline
 
 PENDING = Q(closed_at__isnull=True, status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED])
@@ -138,13 +139,46 @@ def read_purpose(case: Case) -> str:
     return AuditEvent.Purpose.CASE_WORK
 
 
+# The 72-hour identification deadline of the outer case (an extension never replaces it; the newest counts).
+_IDENTIFICATION = (
+    Deadline.objects.filter(case=OuterRef("pk"), kind=DeadlineKind.IDENTIFICATION)
+    .exclude(status=Deadline.Status.CANCELLED)
+    .order_by("-id")
+)
+
+
+# Whether a detained person was identified within 72 hours, as the referrer is told it.
+IN_TIME, LATE, AWAITING = "in_time", "late", "pending"
+
+
+def identification_timeliness(status: str | None, due_at: dt.datetime | None, now: dt.datetime) -> str:
+    """In time, late or pending, from the identification deadline's row; "" for a person not detained."""
+    if status is None:
+        return ""
+    if status == Deadline.Status.MET:
+        return IN_TIME
+    if status == Deadline.Status.MISSED or (due_at is not None and due_at < now):
+        return LATE
+    return AWAITING
+
+
 def own_referrals(user, limit: int = 200) -> list[Case]:
-    """The cases opened from the user's own referrals, with only what the referrer may know: number and status."""
-    return list(
+    """The cases opened from the user's own referrals, with only what the referrer may know: number, status,
+    their own reference and, for a detained person, whether the identification came within 72 hours."""
+    cases = list(
         Case.objects.filter(referral__registered_by=user)
         .only("number", "status", "competent_authority", "created_at")
+        .annotate(
+            referrer_reference=F("referral__referrer_reference"),
+            identification_status=Subquery(_IDENTIFICATION.values("status")[:1]),
+            identification_due_at=Subquery(_IDENTIFICATION.values("due_at")[:1]),
+        )
         .order_by("-id")[:limit]
     )
+    now = timezone.now()
+    for case in cases:
+        case.identification = identification_timeliness(case.identification_status, case.identification_due_at, now)
+    return cases
 
 
 def case_timeline(case: Case, limit: int = 100) -> list[CaseEvent]:

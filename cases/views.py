@@ -171,45 +171,59 @@ def own_referrals(request):
 
 
 def referral_create(request):
+    """The referral form, then "Tjek dine svar", then the case.
+
+    The answers go from the form to the check page and back in the POST alone: the check page carries them in
+    hidden fields. The session would do too, but it would keep names and identity numbers unencrypted in the
+    session store until it expires, also for a referral never saved; a POST body is neither logged nor stored.
+    The form's one-time token goes along, so saving twice still makes one case.
+    """
     if not policy.can_register_referral(request.user):
         raise PermissionDenied
-    form = ReferralForm(request.POST or None, initial={"form_token": uuid.uuid4()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            case, created = submissions.referral_register_once(
-                actor=request.user,
-                key=f"form:{form.cleaned_data['form_token']}",
-                person=form.person_data(),
-                referral=form.referral_data(),
-            )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            visible = policy.visible_cases(request.user).filter(pk=case.pk).exists()
-            if not created:
-                messages.info(
-                    request,
-                    _("Formularen var allerede sendt: henvisningen er registreret én gang, som sag %(number)s.")
-                    % {"number": case.number},
-                )
-            elif visible:
-                messages.success(
-                    request, _("Henvisningen er registreret som sag %(number)s.") % {"number": case.number}
-                )
-            else:
-                # A referral for the other authority is theirs: its page would be a 404 to the registrant.
-                messages.success(
-                    request,
-                    _("Henvisningen er registreret som sag %(number)s og sendt til %(authority)s.")
-                    % {"number": case.number, "authority": case.get_competent_authority_display()},
-                )
-            if visible:
-                return redirect("cases:detail", number=case.number)
-            if policy.role_may(request.user, policy.Action.OWN_REFERRALS):
-                return redirect("cases:own_referrals")
-            return redirect("cases:home")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cases/referral_form.html", {"form": form}, status=status)
+    if request.method != "POST":
+        form = ReferralForm(initial={"form_token": uuid.uuid4()})
+        return render(request, "cases/referral_form.html", {"form": form})
+    form = ReferralForm(request.POST)
+    edit = request.POST.get("edit")
+    if edit in form.fields:
+        # "Ret" on the check page: the form again, filled in, with the cursor in the answer to change.
+        form.fields[edit].widget.attrs["autofocus"] = True
+        return render(request, "cases/referral_form.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "cases/referral_form.html", {"form": form}, status=400)
+    if request.POST.get("step") != "save":
+        return render(request, "cases/referral_check.html", {"form": form})
+    try:
+        case, created = submissions.referral_register_once(
+            actor=request.user,
+            key=f"form:{form.cleaned_data['form_token']}",
+            person=form.person_data(),
+            referral=form.referral_data(),
+        )
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return render(request, "cases/referral_form.html", {"form": form}, status=400)
+    visible = policy.visible_cases(request.user).filter(pk=case.pk).exists()
+    if not created:
+        messages.info(
+            request,
+            _("Formularen var allerede sendt: henvisningen er registreret én gang, som sag %(number)s.")
+            % {"number": case.number},
+        )
+    elif visible:
+        messages.success(request, _("Henvisningen er registreret som sag %(number)s.") % {"number": case.number})
+    else:
+        # A referral for the other authority is theirs: its page would be a 404 to the registrant.
+        messages.success(
+            request,
+            _("Henvisningen er registreret som sag %(number)s og sendt til %(authority)s.")
+            % {"number": case.number, "authority": case.get_competent_authority_display()},
+        )
+    if visible:
+        return redirect("cases:detail", number=case.number)
+    if policy.role_may(request.user, policy.Action.OWN_REFERRALS):
+        return redirect("cases:own_referrals")
+    return redirect("cases:home")
 
 
 class CaseActionView(View):

@@ -58,3 +58,34 @@ class FastSelect(forms.Select):
                 parts.append(option(group_value, group_label))
         parts.append("</select>")
         return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped
+
+
+class FastSelectMultiple(FastSelect):
+    """forms.SelectMultiple, rendered as FastSelect does."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        return forms.SelectMultiple.value_from_datadict(self, data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an empty multiple select sends nothing at all
+
+
+class OpenSelect(FastSelect):
+    """A select for a free-text field: a list to choose from, with the current value offered even when the list
+    lacks it (a value stored before the list existed, or sent through the API), so it is never lost on a re-edit.
+    """
+
+    def __init__(self, attrs=None, choices=(), empty_label=""):
+        super().__init__(attrs=attrs, choices=choices)
+        self.empty_label = empty_label
+
+    def render(self, name, value, attrs=None, renderer=None):
+        offered = [("", self.empty_label), *self.choices]
+        if value and value not in {option for option, _label in offered}:
+            offered.append((value, value))
+        # The field's max_length means nothing on a select.
+        widget = FastSelect(attrs={k: v for k, v in self.attrs.items() if k != "maxlength"}, choices=offered)
+        widget.is_required = self.is_required
+        return widget.render(name, value, attrs=attrs, renderer=renderer)

@@ -144,6 +144,10 @@ def test_referral_to_period_extended_to_the_120_day_limit(ui, scenario, request)
     expect(detained_field).to_be_hidden()  # shown only once the person is marked as detained
     page.get_by_label("Personen er frihedsberøvet").check()
     detained_field.fill(input_value(detained_at))
+    page.get_by_label("Køn").select_option(label="Ikke oplyst")
+    page.get_by_label("Relation til rekrutteringsperson").select_option(label="Ukendt")
+    page.get_by_role("button", name="Fortsæt til Tjek dine svar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tjek dine svar")
     page.get_by_role("button", name="Opret sag").click()
 
     expect(page).to_have_url(CASE_URL)

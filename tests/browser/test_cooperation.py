@@ -309,6 +309,10 @@ def test_the_police_liaison_registers_a_referral_and_sees_only_its_status(ui, po
     page.get_by_label("Kanal").select_option("police_operation")
     page.locator(f"input[name=residence_status][value={ResidenceStatus.LEGAL_RESIDENCE}]").check()
     page.get_by_role("checkbox", name="Tvangsarbejde").check()
+    page.get_by_label("Køn").select_option(label="Ikke oplyst")
+    page.get_by_label("Relation til rekrutteringsperson").select_option(label="Ukendt")
+    page.get_by_role("button", name="Fortsæt til Tjek dine svar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tjek dine svar")
     page.get_by_role("button", name="Opret sag").click()
 
     expect(page).to_have_url(ui.url("/mine-henvisninger/"))

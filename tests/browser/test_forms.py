@@ -25,7 +25,6 @@ CONFLICT = (
     "Sagen er blevet ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret: "
     "gennemse sagen og gem igen."
 )
-REQUIRED = "Dette felt er påkrævet."
 
 
 def test_referral_form_shows_errors_beside_fields_and_keeps_input(ui, coordinator):
@@ -36,23 +35,30 @@ def test_referral_form_shows_errors_beside_fields_and_keeps_input(ui, coordinato
     expect(summary).to_have_count(0)
 
     # Nothing filled in.
-    page.get_by_role("button", name="Opret sag").click()
+    page.get_by_role("button", name="Fortsæt til Tjek dine svar").click()
     expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_have_text("Formularen kunne ikke gemmes")
     expected = {
-        "given_name": ("Fornavn(e)", REQUIRED),
-        "received_at": ("Modtaget", REQUIRED),
-        "residence_status": ("Opholdsgrundlag", REQUIRED),
+        "given_name": ("Fornavn(e)", "Skriv personens fornavn."),
+        "gender": ("Køn", "Vælg personens køn, eller vælg Ikke oplyst."),
+        "received_at": ("Modtaget", "Angiv hvornår henvisningen blev modtaget."),
+        "source": ("Henvist af", "Vælg hvem der henviser."),
+        "channel": ("Kanal", "Vælg hvordan henvisningen kom ind."),
+        "residence_status": ("Opholdsgrundlag", "Vælg personens opholdsgrundlag."),
         "exploitation_forms": ("Formodede udnyttelsesformer", "Vælg mindst én formodet udnyttelsesform."),
+        "recruiter_relation": (
+            "Relation til rekrutteringsperson",
+            "Vælg personens relation til rekrutteringspersonen, eller vælg Ukendt.",
+        ),
     }
     expect(summary.get_by_role("link")).to_have_count(len(expected))
     for name, (label, message) in expected.items():
         expect(page.locator(f"#group-{name} .form-error-message")).to_have_text(f"Fejl: {message}")
         expect(summary.get_by_role("link", name=f"{label}: {message}")).to_be_visible()
-    expect(page.get_by_label("Fornavn(e)")).to_have_accessible_description(f"Fejl: {REQUIRED}")
+    expect(page.get_by_label("Fornavn(e)")).to_have_accessible_description("Fejl: Skriv personens fornavn.")
     # The groups of radio buttons and checkboxes carry their error on the fieldset.
     expect(page.get_by_role("group", name="Opholdsgrundlag")).to_have_accessible_description(
-        re.compile(f"Afgør hvem der er kompetent myndighed.*{REQUIRED}")
+        re.compile("Afgør hvem der er kompetent myndighed.*Vælg personens opholdsgrundlag.")
     )
     expect(page.get_by_label("Frihedsberøvet siden")).to_be_hidden()
     ui.check("referral-empty")
@@ -63,21 +69,26 @@ def test_referral_form_shows_errors_beside_fields_and_keeps_input(ui, coordinato
         "Fornavn(e)": "Ada",
         "Efternavn": "Lovelace",
         "Andre navne": "A. L.",
-        "Sprog": "engelsk",
         "Henvisende myndighed eller organisation": "Reden International",
         "Omstændigheder": "Mødt på gaden af opsøgende medarbejder.\nVil gerne tale med en kvinde.",
         "Modtaget": input_value(now + dt.timedelta(days=2)),
     }
     for label, value in typed.items():
         page.get_by_label(label).fill(value)
-    page.get_by_label("Statsborgerskab").select_option(["NG", "RO"])
+    for part, country in (("niger", "Nigeria"), ("rumæ", "Rumænien")):
+        page.get_by_role("combobox", name=re.compile("^Statsborgerskab")).fill(part)
+        page.get_by_role("listbox").get_by_role("option").filter(has_text=re.compile(f"^{country}$")).click()
+    page.get_by_role("combobox", name=re.compile("^Sprog")).fill("engel")
+    page.get_by_role("listbox").get_by_role("option").filter(has_text=re.compile("^Engelsk$")).click()
+    page.get_by_label("Køn").select_option(label="Kvinde")
+    page.get_by_label("Relation til rekrutteringsperson").select_option(label="Ukendt")
     page.get_by_label("Henvist af").select_option("NGO")
     page.get_by_label("Kanal").select_option("hotline")
     page.locator("input[name=residence_status][value=asylum_seeker]").check()
     page.get_by_role("checkbox", name="Tvangsarbejde").check()
     page.get_by_role("checkbox", name="Gældsslaveri").check()
     page.get_by_label("Personen er frihedsberøvet").check()
-    page.get_by_role("button", name="Opret sag").click()
+    page.get_by_role("button", name="Fortsæt til Tjek dine svar").click()
 
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_count(2)
@@ -88,7 +99,10 @@ def test_referral_form_shows_errors_beside_fields_and_keeps_input(ui, coordinato
     expect(page.locator(".form-error-message")).to_have_count(2)
     for label, value in typed.items():
         expect(page.get_by_label(label)).to_have_value(value)
-    expect(page.get_by_label("Statsborgerskab")).to_have_values(["NG", "RO"])
+    chosen = page.get_by_role("list", name="Valgte lande")
+    expect(chosen.get_by_role("button", name="Fjern Nigeria")).to_be_visible()
+    expect(chosen.get_by_role("button", name="Fjern Rumænien")).to_be_visible()
+    expect(page.get_by_role("combobox", name=re.compile("^Sprog"))).to_have_value("Engelsk")
     expect(page.get_by_label("Henvist af")).to_have_value("NGO")
     expect(page.get_by_label("Kanal")).to_have_value("hotline")
     expect(page.locator("input[name=residence_status][value=asylum_seeker]")).to_be_checked()
@@ -107,6 +121,8 @@ def test_referral_form_shows_errors_beside_fields_and_keeps_input(ui, coordinato
     # Corrected: the case is created with everything that was typed before.
     page.get_by_label("Modtaget").fill(input_value(now - dt.timedelta(hours=3)))
     detained_at.fill(input_value(now - dt.timedelta(hours=2)))
+    page.get_by_role("button", name="Fortsæt til Tjek dine svar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tjek dine svar")
     page.get_by_role("button", name="Opret sag").click()
     expect(page).to_have_url(re.compile(r"/sager/CMM-\d{4}-\d{4}/$"))
     expect(page.get_by_role("status")).to_contain_text("Henvisningen er registreret som sag")
@@ -114,6 +130,7 @@ def test_referral_form_shows_errors_beside_fields_and_keeps_input(ui, coordinato
     assert case.competent_authority == Agency.DIS
     assert (case.person.given_name, case.person.family_name, case.person.aliases) == ("Ada", "Lovelace", "A. L.")
     assert case.person.nationalities == ["NG", "RO"]
+    assert case.person.primary_language == "engelsk"
     assert case.referral.referring_organisation == "Reden International"
     assert case.referral.means_of_control == ["DebtBondage"]
     assert case.referral.circumstances == typed["Omstændigheder"].replace("\n", "\r\n")

@@ -75,12 +75,13 @@ def referral_post(**changes) -> dict:
         "detained_at": local_input(timezone.now() - dt.timedelta(hours=4)),
         "circumstances": "Mødt ved politiaktion på Vesterbro.",
         "form_token": str(uuid.uuid4()),  # as the rendered form carries it: one case per form
+        "step": "save",  # "Opret sag" on the check page
         **changes,
     }
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_referral_form_shows_an_empty_form(client, cmm_worker):
+def test_referral_form_shows_an_empty_form_with_no_answer_chosen_for_the_user(client, cmm_worker):
     login(client, cmm_worker)
 
     response = client.get("/sager/ny/")
@@ -88,7 +89,88 @@ def test_referral_form_shows_an_empty_form(client, cmm_worker):
     assert response.status_code == 200
     page = Page(response)
     assert page.value("given_name") is None
-    assert page.value("recruiter_relation") == ["Unknown"]
+    for name in ("source", "channel", "gender", "recruiter_relation", "primary_language"):
+        assert page.value(name) == [""], name  # "Vælg"
+    assert page.value("residence_status") == []
+    assert page.value("nationalities") == []
+    legends = [
+        node.text.strip() for node in page.main.iter() if node.tag == "legend" and "h2" in node.attrs.get("class", "")
+    ]
+    assert legends == ["Personen", "Identitetsoplysninger og kontakt", "Henvisningen", "Udnyttelse", "Frihedsberøvelse"]
+    # The detention time is required once the box is ticked: not marked optional.
+    assert "valgfri" not in page.main.find("div", id="group-detained_at").text
+    assert "valgfri" in page.main.find("div", id="group-family_name").text
+
+
+def test_an_empty_referral_says_what_to_do_for_each_field_in_one_pass(client, cmm_worker):
+    login(client, cmm_worker)
+
+    response = client.post("/sager/ny/", {"form_token": str(uuid.uuid4())})
+
+    assert response.status_code == 400
+    page = Page(response)
+    expected = {
+        "given_name": "Skriv personens fornavn.",
+        "gender": "Vælg personens køn, eller vælg Ikke oplyst.",
+        "received_at": "Angiv hvornår henvisningen blev modtaget.",
+        "source": "Vælg hvem der henviser.",
+        "channel": "Vælg hvordan henvisningen kom ind.",
+        "residence_status": "Vælg personens opholdsgrundlag.",
+        "exploitation_forms": "Vælg mindst én formodet udnyttelsesform.",
+        "recruiter_relation": "Vælg personens relation til rekrutteringspersonen, eller vælg Ukendt.",
+    }
+    for field, message in expected.items():
+        assert page.field_errors(field) == [message], field
+        assert message in page.error_summary(), field
+    assert "påkrævet" not in page.text
+
+
+def test_a_valid_referral_is_shown_to_check_and_saved_once_from_there(client, cmm_worker):
+    login(client, cmm_worker)
+    posted = referral_post(step=None, referrer_reference="0100-12345-00012-26", primary_language="rumænsk")
+
+    response = client.post("/sager/ny/", posted)
+
+    assert response.status_code == 200
+    assert not Case.objects.exists()
+    page = Page(response)
+    assert page.main.find("h1").text == "Tjek dine svar"
+    for shown in ("Grace", "Okoro", "Nigeria", "Ghana", "Rumænsk", "Politiet", "Politiaktion", "0100-12345-00012-26"):
+        assert shown in page.text, shown
+    # The answers travel in the check page's own form, hidden: posted back with "Opret sag" they make the case.
+    hidden = {}
+    for node in page.form().iter():
+        if node.tag == "input" and node.attrs.get("type") == "hidden" and node.attrs["name"] != "csrfmiddlewaretoken":
+            hidden.setdefault(node.attrs["name"], []).append(node.attrs.get("value", ""))
+    assert hidden["form_token"] == [posted["form_token"]]
+    assert sorted(hidden["nationalities"]) == ["GH", "NG"]
+    again = {**hidden, "step": "save"}
+
+    first = client.post("/sager/ny/", again)
+    second = client.post("/sager/ny/", again, follow=True)  # "Opret sag" pressed twice, or Back and again
+
+    case = Case.objects.get()
+    assert first.status_code == 302 and first["Location"] == f"/sager/{case.number}/"
+    assert "registreret én gang" in Page(second).text
+    assert case.referral.referrer_reference == "0100-12345-00012-26"
+    assert case.person.primary_language == "rumænsk"
+    assert set(case.person.nationalities) == {"NG", "GH"}
+    assert case.referral.detained
+
+
+def test_ret_on_the_check_page_brings_the_form_back_filled_in(client, cmm_worker):
+    login(client, cmm_worker)
+    posted = referral_post(step=None, edit="channel")
+
+    response = client.post("/sager/ny/", posted)
+
+    assert response.status_code == 200
+    page = Page(response)
+    assert page.error_summary() == ""
+    del posted["edit"]
+    page.assert_keeps(posted)
+    assert "autofocus" in page.main.find("select", id="id_channel").attrs
+    assert not Case.objects.exists()
 
 
 def test_registering_a_referral_opens_the_case_page(client, cmm_worker):
@@ -109,6 +191,7 @@ def test_registering_a_referral_opens_the_case_page(client, cmm_worker):
 def test_bad_referral_is_shown_again_with_each_error_beside_its_field_and_all_input_kept(client, cmm_worker):
     login(client, cmm_worker)
     posted = referral_post(
+        step=None,
         given_name="",
         date_of_birth="2999-01-01",
         received_at="2999-01-01T10:00",
@@ -121,7 +204,7 @@ def test_bad_referral_is_shown_again_with_each_error_beside_its_field_and_all_in
     assert response.status_code == 400
     page = Page(response)
     expected = {
-        "given_name": "påkrævet",
+        "given_name": "Skriv personens fornavn.",
         "date_of_birth": "Fødselsdatoen kan ikke ligge i fremtiden.",
         "received_at": "Henvisningen kan ikke være modtaget i fremtiden.",
         "exploitation_forms": "Vælg mindst én formodet udnyttelsesform.",
@@ -136,23 +219,20 @@ def test_bad_referral_is_shown_again_with_each_error_beside_its_field_and_all_in
     assert not Case.objects.exists()
 
 
-def test_a_detention_time_without_detention_is_refused_beside_the_checkbox(client, cmm_worker):
+def test_a_detention_time_with_the_box_clear_is_not_taken(client, cmm_worker):
+    """The time is revealed by the box: cleared again, the time the user typed is hidden, and ignored."""
     login(client, cmm_worker)
-    posted = referral_post(detained=None)
 
-    response = client.post("/sager/ny/", posted)
+    client.post("/sager/ny/", referral_post(detained=None))
 
-    assert response.status_code == 400
-    page = Page(response)
-    assert page.field_errors("detained") == ["Markér at personen er frihedsberøvet, eller fjern tidspunktet."]
-    assert page.value("detained") == []
-    page.assert_keeps(posted)
+    case = Case.objects.get()
+    assert (case.referral.detained, case.referral.detained_at) == (False, None)
+    assert not Deadline.objects.filter(case=case).exists()
 
 
-def test_a_refusal_by_the_service_is_shown_beside_its_field_with_the_input_kept(client, cmm_worker):
-    """The form does not know detention cannot lie in the future; the service does, and names the field."""
+def test_a_detention_in_the_future_is_refused_beside_its_field_with_the_input_kept(client, cmm_worker):
     login(client, cmm_worker)
-    posted = referral_post(detained_at=local_input(timezone.now() + dt.timedelta(days=1)))
+    posted = referral_post(step=None, detained_at=local_input(timezone.now() + dt.timedelta(days=1)))
 
     response = client.post("/sager/ny/", posted)
 
@@ -494,3 +574,29 @@ def test_the_start_page_offers_each_role_what_the_policy_gives_it(client, role, 
     page = login(client, UserFactory(role=role)).get("/").content.decode()
 
     assert shown in page and hidden not in page
+
+
+def test_own_referrals_show_the_referrers_reference_and_whether_identification_came_within_72_hours(client, police):
+    now = timezone.now()
+    detained = {
+        "detained": True,
+        "detained_at": now - dt.timedelta(hours=10),
+        "received_at": now - dt.timedelta(hours=9),
+    }
+    in_time = make_case(police, referrer_reference="0100-1", **detained)
+    late = make_case(police, referrer_reference="0100-2", **detained)
+    waiting = make_case(police, referrer_reference="0100-3", **detained)
+    not_detained = make_case(police)
+    Deadline.objects.filter(case=in_time).update(status=Deadline.Status.MET, closed_at=now)
+    Deadline.objects.filter(case=late).update(status=Deadline.Status.MISSED, closed_at=now)
+    login(client, police)
+
+    page = Page(client.get("/mine-henvisninger/"))
+
+    rows = {row.find("td").text: row.text for row in page.main.find("tbody").find_all("tr")}
+    assert "0100-1" in rows[in_time.number] and "Ja, inden for 72 timer" in rows[in_time.number]
+    assert "0100-2" in rows[late.number] and "Nej, efter fristen" in rows[late.number]
+    assert "0100-3" in rows[waiting.number] and "Afventer" in rows[waiting.number]
+    assert "Ikke frihedsberøvet" in rows[not_detained.number]
+    # The status only: nothing of the person, no way into the file.
+    assert "Testesen" not in page.text and page.main.find("tbody").find("a") is None

@@ -9,14 +9,6 @@ document.addEventListener("DOMContentLoaded", function () {
   // DKFDS: the mobile menu, and the error summary ([data-module="error-summary"]), which takes focus
   // so that screen-reader and keyboard users hear what to fix, and whose links focus the field.
   if (window.DKFDS) { window.DKFDS.init(); }
-  // Show the detention time only when the person is detained.
-  var detained = document.getElementById("id_detained");
-  var detainedAt = document.getElementById("group-detained_at");
-  if (detained && detainedAt) {
-    var toggle = function () { detainedAt.hidden = !detained.checked && !document.getElementById("id_detained_at").value; };
-    detained.addEventListener("change", toggle);
-    toggle();
-  }
 });
 document.addEventListener("htmx:beforeSwap", function (event) {
   // Let the server's error pages replace the list area instead of being dropped.
