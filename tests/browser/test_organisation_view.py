@@ -17,7 +17,7 @@ from grants import services as grant_services
 from grants.models import Share
 from tests.factories import TeamFactory, UserFactory, make_case
 
-from .helpers import local_text
+from .helpers import DESKTOP, PHONE, local_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,16 @@ def test_the_ngo_sees_its_own_share_until_the_consent_is_withdrawn_and_then_that
     expect(page.locator("header")).not_to_contain_text("Civilsamfundsorganisation")
     ngo.check("ngo-home")
 
-    ngo.goto(f"/sager/{case.number}/")
+    # Its list holds the case; on a phone each cell of the stacked row is named by its column.
+    ngo.goto("/sager/")
+    first_cell = page.locator("#case-rows tbody tr").first.locator("td").first
+    expect(first_cell).to_have_attribute("data-title", "Sagsnummer")
+    page.set_viewport_size(PHONE)
+    expect(page.locator("#case-rows thead")).to_be_hidden()
+    expect(first_cell).to_contain_text(case.number)
+    page.set_viewport_size(DESKTOP)
+
+    page.locator("#case-rows").get_by_role("link", name=case.number).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{case.number}: Ioana Popescu")
     expect(page.get_by_test_id("own-share")).to_have_text(
         f"Delt med Reden København til og med {local_text(until, 'j. F Y')}"
