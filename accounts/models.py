@@ -106,6 +106,13 @@ class User(AbstractUser):
     get_agency_display = choice_display("agency", Agency.choices)
     get_role_display = choice_display("role", Role.choices)
 
+    @property
+    def organisation_name(self) -> str:
+        """Whom the user acts for, as the header names it: an NGO or the IOM by its own name, else the agency."""
+        if self.role in TEAM_REQUIRED_ROLES and self.team_id is not None:
+            return self.team.name
+        return self.get_agency_display()
+
     def shown_to(self, viewer) -> str:
         """This member of staff as `viewer` may see them: by name, or for an external role by agency only."""
         if viewer is None or viewer.pk == self.pk or getattr(viewer, "role", "") not in EXTERNAL_ROLES:

@@ -6,13 +6,15 @@ Measured at 50,000 cases by `bench/run.py`; keep what a page loads to what it sh
 import datetime as dt
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
+from django.http import Http404
 from django.utils import timezone
 
 from access import policy
 from accounts.models import Role, Team
 from audit.models import AuditEvent
+from grants import queries as grant_queries
 from grants.models import EmergencyAccess, Handover, Share
 
 from .deadlines import DeadlineKind
@@ -87,8 +89,17 @@ def case_detail(user, number: str) -> Case:
         emergency_access=under_emergency_access(user),
         shares_json=ArraySubquery(shares),
         share_scope=share_scope(user),
+        share_last_day=share_last_day(user),
     )
-    return policy.case_for_view(user, number, queryset=qs)
+    try:
+        return policy.case_for_view(user, number, queryset=qs)
+    except Http404:
+        # The refused read is audited already. An organisation that had the case is told its access ended;
+        # any other number stays the ordinary 404.
+        last_day = grant_queries.ended_share_last_day(user, number)
+        if last_day is None:
+            raise
+        raise grant_queries.AccessEnded(number, last_day) from None
 
 
 def share_scope(user) -> Subquery | Value:
@@ -99,10 +110,21 @@ def share_scope(user) -> Subquery | Value:
     if user.role not in policy.SHARED_WITH_ROLES:
         # Case work reads the whole file: no subquery on every case page for a scope nobody reads.
         return Value(None, output_field=CharField())
-    live = Share.objects.filter(
+    return Subquery(_live_share(user).values("scope")[:1])
+
+
+def _live_share(user) -> QuerySet[Share]:
+    """The user's organisation's running share of the outer case (at most one: grants.services.share_create)."""
+    return Share.objects.filter(
         case=OuterRef("pk"), team_id=user.team_id, withdrawn_at__isnull=True, expires_on__gte=timezone.localdate()
     )
-    return Subquery(live.values("scope")[:1])
+
+
+def share_last_day(user) -> Subquery | Value:
+    """The last day of the live share through which the user's organisation sees the case (None if none)."""
+    if user.role not in policy.SHARED_WITH_ROLES:
+        return Value(None, output_field=DateField())
+    return Subquery(_live_share(user).values("expires_on")[:1])
 
 
 def case_for_events(user, number: str) -> Case:

@@ -6,10 +6,13 @@ unusable, and a page about an error must not fail in its turn.
 """
 
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework.exceptions import NotFound
+
+from grants.queries import AccessEnded
 
 
 def is_api(request) -> bool:
@@ -35,6 +38,11 @@ def not_found(request, exception=None):
     """404 for a URL that matches no route; views' own 404s come from their lookups."""
     if is_api(request):
         return api_error(status=404, code="not_found", detail=str(NotFound.default_detail))
+    if isinstance(exception, AccessEnded):
+        # Still 404: the status is the same as for any case the user may not see (a proxy's log, a script, or
+        # the browser's history learn nothing from it); the page tells the organisation what it already knew.
+        context = {"number": exception.number, "last_day": exception.last_day}
+        return render(request, "grants/share_ended.html", context, status=404)
     return defaults.page_not_found(request, exception)
 
 

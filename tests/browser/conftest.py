@@ -12,7 +12,7 @@ import pytest
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from .helpers import AXE_PATH, SHOTS_DIR, Browser  # noqa: E402
+from .helpers import AXE_PATH, DESKTOP, SHOTS_DIR, Browser  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,13 +44,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    # Danish staff in Copenhagen on an ordinary laptop screen.
-    return {
-        **browser_context_args,
-        "locale": "da-DK",
-        "timezone_id": "Europe/Copenhagen",
-        "viewport": {"width": 1280, "height": 900},
-    }
+    # Danish staff in Copenhagen on an ordinary laptop screen (Browser.check looks at a phone's width too).
+    return {**browser_context_args, "locale": "da-DK", "timezone_id": "Europe/Copenhagen", "viewport": DESKTOP}
 
 
 @pytest.fixture(scope="session")

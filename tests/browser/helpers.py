@@ -1,8 +1,9 @@
 """A thin wrapper round a Playwright page: log in, and check every page the tests visit.
 
-Each `check()` runs axe-core (WCAG 2.1 A and AA) on the page, fails on a serious or critical
-violation or on any console error (a Content Security Policy violation shows up there), and saves a
-full-page screenshot under /tmp/e2e-shots/ to look at.
+Each `check()` looks at the page at two widths, a laptop's 1366 px and a phone's 390 px: at each it runs
+axe-core (WCAG 2.1 A and AA), fails on a serious or critical violation or on any console error (a Content
+Security Policy violation shows up there), and saves a full-page screenshot under /tmp/e2e-shots/ to look
+at (named -1366 and -390). At 390 px it also fails if the page scrolls sideways, naming what sticks out.
 """
 
 import datetime as dt
@@ -24,6 +25,49 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 # add_script_tag(path=...) would insert, so axe is served from this same-origin address instead: the
 # browser asks for it and Playwright answers with the file, without the test switching off the CSP.
 AXE_URL_PATH = "/__e2e__/axe.min.js"
+
+# The two screens every page is checked on: an ordinary laptop, and a phone (an iPhone 12 to 15's CSS size).
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# Let the layout settle after a resize (two frames), then CSS transitions and animations (the mobile menu).
+SETTLE = """async () => {
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
+}"""
+
+# Whether the page scrolls sideways, and if so the elements that stick out of the window furthest: those
+# that overflow where their parent does not (where the overflow starts), outside any container that
+# scrolls or clips on its own, and not fixed to the window (those do not widen the page).
+SIDEWAYS = """() => {
+  const limit = window.innerWidth;
+  const scrollWidth = document.documentElement.scrollWidth;
+  if (scrollWidth <= limit) return {scrollWidth, limit, culprits: []};
+  const clipped = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + [...el.classList].slice(0, 3).map((c) => "." + c).join("");
+  const path = (el) => {
+    const parts = [];
+    for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) parts.unshift(name(e));
+    return parts.join(" > ");
+  };
+  const culprits = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.right <= limit + 1 || box.width === 0) continue;
+    const parent = el.parentElement;
+    if (parent && parent !== document.body && parent.getBoundingClientRect().right > limit + 1) continue;
+    if (getComputedStyle(el).position === "fixed" || clipped(el)) continue;
+    culprits.push({path: path(el), right: Math.round(box.right), width: Math.round(box.width)});
+  }
+  culprits.sort((a, b) => b.right - a.right);
+  return {scrollWidth, limit, culprits: culprits.slice(0, 5)};
+}"""
 
 # Run axe with the WCAG 2.1 A/AA rules only, and hand back what a failure message needs.
 AXE_RUN = """async (tags) => {
@@ -99,21 +143,49 @@ class Browser:
         expect(page).to_have_url(self.url("/"))
         expect(page.locator("header")).to_contain_text(str(user))
 
-    def check(self, name: str, *, full_page: bool = True) -> list[dict]:
-        """Screenshot the page, then fail on serious or critical WCAG 2.1 A/AA problems or console errors."""
+    def check(self, name: str, *, full_page: bool = True, phone_only: bool = False) -> list[dict]:
+        """At 1366 and at 390 px: screenshot the page, then fail on serious or critical WCAG 2.1 A/AA problems
+        or console errors, and at 390 px on a page that scrolls sideways. The window's size is restored.
+
+        `phone_only` for a state only a phone has (the open menu drawer, which a wider window closes).
+        """
         page = self.page
         page.wait_for_load_state("load")
-        # Let CSS transitions and animations (the mobile menu slides in) finish before looking.
-        page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))")
         self.shots += 1
-        page.screenshot(path=SHOTS_DIR / f"{self.prefix}-{self.shots:02d}-{name}.png", full_page=full_page)
+        original = page.viewport_size
+        sizes = [PHONE] if phone_only else [PHONE, DESKTOP] if original == PHONE else [DESKTOP, PHONE]
+        violations: list[dict] = []
+        try:
+            for size in sizes:
+                if page.viewport_size != size:
+                    page.set_viewport_size(size)
+                violations += self._check_at(name, size["width"], full_page=full_page)
+        finally:
+            if original is not None and page.viewport_size != original:
+                page.set_viewport_size(original)
+                page.evaluate(SETTLE)
+        return violations
+
+    def _check_at(self, name: str, width: int, *, full_page: bool) -> list[dict]:
+        page = self.page
+        page.evaluate(SETTLE)
+        label = f"{name}-{width}"
+        page.screenshot(path=SHOTS_DIR / f"{self.prefix}-{self.shots:02d}-{label}.png", full_page=full_page)
+        if width <= PHONE["width"]:
+            sideways = page.evaluate(SIDEWAYS)
+            culprits = sideways["culprits"]
+            assert sideways["scrollWidth"] <= sideways["limit"], (
+                f"{label} ({page.url}) scrolls sideways: the page is {sideways['scrollWidth']} px wide in a "
+                f"{sideways['limit']} px window. Sticking out furthest:\n"
+                + "\n".join(f"- {c['path']} (right edge {c['right']} px, {c['width']} px wide)" for c in culprits)
+            )
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.add_script_tag(url=self.url(AXE_URL_PATH))
         violations = page.evaluate(AXE_RUN, AXE_TAGS)
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-        self.minor_violations += [f"{name}: {v['id']} ({v['impact']})" for v in violations if v not in blocking]
-        assert not blocking, f"axe on {name} ({page.url}):\n" + "\n".join(
+        self.minor_violations += [f"{label}: {v['id']} ({v['impact']})" for v in violations if v not in blocking]
+        assert not blocking, f"axe on {label} ({page.url}):\n" + "\n".join(
             f"- {v['id']} [{v['impact']}] {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in blocking
         )
-        assert not self.console_errors, f"console errors up to {name} ({page.url}):\n" + "\n".join(self.console_errors)
+        assert not self.console_errors, f"console errors up to {label} ({page.url}):\n" + "\n".join(self.console_errors)
         return violations

@@ -143,9 +143,9 @@ def test_a_case_shared_on_consent_is_seen_by_the_ngo_until_the_consent_is_withdr
     expect(timeline.first).to_contain_text("Deling tilbagekaldt")
     ui.check("case-share-withdrawn")
 
-    # The NGO worker's next request for the case is answered as if it did not exist.
+    # The NGO worker's next request for the case is refused: the organisation's access has ended.
     assert ngo.goto(f"/sager/{case.number}/").status == 404
-    expect(ngo.page.get_by_role("heading", level=1)).to_have_text("Siden findes ikke")
+    expect(ngo.page.get_by_role("heading", level=1)).to_have_text("Adgangen til sagen er ophørt")
     ngo.goto("/sager/")
     expect(ngo.page.locator("#case-rows").get_by_role("link", name=case.number)).to_have_count(0)
     withdrawn = Share.objects.get(team=reden)

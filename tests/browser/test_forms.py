@@ -147,7 +147,7 @@ def test_referral_form_shows_errors_beside_fields_and_keeps_input(ui, coordinato
     expect(drawer).to_be_visible()
     expect(drawer.get_by_role("link", name="Sager")).to_have_attribute("aria-current", "true")
     expect(drawer.get_by_role("button", name="Log af")).to_be_visible()
-    ui.check("mobile-menu-open", full_page=False)
+    ui.check("mobile-menu-open", full_page=False, phone_only=True)
     page.keyboard.press("Escape")
     expect(drawer).to_be_hidden()
     expect(menu_button).to_be_focused()
