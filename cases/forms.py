@@ -16,6 +16,7 @@ from .codes import (
     ResidenceStatus,
 )
 from .models import PERSON_FIELDS, REFERRAL_FIELDS, country_choices
+from .services import notification_problems
 from .validators import cpr_number_clean, document_number_clean
 
 
@@ -128,4 +129,11 @@ class NotificationForm(VersionedForm):
         widget=DateTimeInput,
         validators=[checks.notified],
         help_text=_("Hvornår politiet og Udlændingestyrelsen blev underrettet om afgørelsen."),
+        error_messages={
+            "required": _("Skriv hvornår politiet og Udlændingestyrelsen blev underrettet."),
+            "invalid": _("Skriv dato og klokkeslæt for underretningen, for eksempel 4.5.2026 14:30."),
+        },
     )
+
+    def domain_problems(self, data):
+        return notification_problems(case=self.case, notified_at=data.get("notified_at"))
