@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -461,28 +463,89 @@ def pending_handover_to(case: Case) -> str | None:
     )
 
 
-def can(user, action: str, case: Case | None = None) -> bool:
-    """May this user take this action (on this case, which they can see, in its current state)?"""
+# Why an action that needs no pending hand-over is refused while one is pending (the services refuse alike).
+HANDOVER_PENDING = gettext_lazy("Der afventer allerede en anmodning om overdragelse af sagen.")
+RESIDENCE_CHANGE_HANDOVER_PENDING = gettext_lazy(
+    "Der afventer en anmodning om overdragelse af sagen. Opholdsgrundlaget kan ændres, når den er accepteret "
+    "eller afvist."
+)
+
+
+def notification_refusal(case: Case) -> str | None:
+    """Why no notification can be recorded: it already is (the same rule as cases.services.notification_record).
+
+    Reads the case's deadlines (prefetched on the case page): the notification deadline closes when it is recorded.
+    """
+    from cases.deadlines import DeadlineKind
+    from cases.models import Deadline
+
+    deadlines = [d for d in case.deadlines.all() if d.kind == DeadlineKind.NOT_VICTIM_NOTIFICATION]
+    pending = (Deadline.Status.OPEN, Deadline.Status.MISSED)
+    if any(d.status in pending and d.closed_at is None for d in deadlines):
+        return None
+    recorded = max((d.closed_at for d in deadlines if d.closed_at is not None), default=None)
+    if recorded is None:
+        return _("Underretningen er allerede registreret.")
+    return _("Underretningen af politi og Udlændingestyrelsen er registreret %(when)s.") % {
+        "when": date_format(timezone.localtime(recorded), "DATETIME_FORMAT")
+    }
+
+
+def refusal(user, action: str, case: Case | None = None) -> str | None:
+    """Why this user may not take this action (on this case, in its current state); None if they may.
+
+    The one rule for the case page's buttons, the action pages (whose 403 says this reason) and `can`.
+    """
     rule = POLICY[action]
     if not role_may(user, action):
-        return False
+        return _("Din rolle giver ikke adgang til denne handling.")
     if not rule.on_case:
-        return True
+        return None
     if case is None:
-        return False
+        return _("Handlingen gælder en bestemt sag.")
     if rule.states is not None and case.status not in rule.states:
-        return False
+        return _("Handlingen er ikke mulig, når sagen har status “%(status)s”.") % {"status": case.get_status_display()}
     if rule.authority == "competent" and user.agency != case.competent_authority:
-        return False
+        return _("%(authority)s er kompetent myndighed i sagen, så kun %(authority)s kan: %(action)s.") % {
+            "authority": case.get_competent_authority_display(),
+            "action": str(rule.description).lower(),
+        }
     if action in (Action.SHARE, Action.WITHDRAW_SHARE) and getattr(case, "emergency_access", False):
-        return False  # break-the-glass is for reading: a case outside one's scope is not one's to share
+        # Break-the-glass is for reading: a case outside one's scope is not one's to share.
+        return _("Nødadgang giver kun adgang til at læse sagen, ikke til at dele den.")
+    return _case_condition_refusal(user, action, case)
+
+
+def _case_condition_refusal(user, action: str, case: Case) -> str | None:
+    """The further conditions of the actions whose rule names one (Rule.extra), or that the domain sets."""
     if action == Action.RECORD_NOTIFICATION:
-        return case.exit_reason == Case.ExitReason.NOT_VICTIM
-    if action in (Action.REQUEST_HANDOVER, Action.CHANGE_RESIDENCE_STATUS):
-        return pending_handover_to(case) is None
+        if case.exit_reason != Case.ExitReason.NOT_VICTIM:
+            return _("Der er ingen afgørelse om “ikke offer” at underrette om.")
+        return notification_refusal(case)
+    if action == Action.EXTEND_PERIOD:
+        from identification.services import period_extension_refusal  # the service's own rule
+
+        try:
+            period = case.period
+        except ObjectDoesNotExist:
+            return _("Sagen har ingen periode at forlænge.")
+        return period_extension_refusal(period)
+    if action == Action.REQUEST_HANDOVER and pending_handover_to(case) is not None:
+        return str(HANDOVER_PENDING)
+    if action == Action.CHANGE_RESIDENCE_STATUS and pending_handover_to(case) is not None:
+        return str(RESIDENCE_CHANGE_HANDOVER_PENDING)
     if action == Action.DECIDE_HANDOVER:
-        return pending_handover_to(case) == user.agency
-    return True
+        pending = pending_handover_to(case)
+        if pending is None:
+            return _("Der er ingen anmodning om overdragelse at tage stilling til.")
+        if pending != user.agency:
+            return _("Kun den myndighed, sagen overdrages til, kan tage stilling til anmodningen.")
+    return None
+
+
+def can(user, action: str, case: Case | None = None) -> bool:
+    """May this user take this action (on this case, which they can see, in its current state)?"""
+    return refusal(user, action, case) is None
 
 
 # The actions a case page offers as buttons (the others are pages of their own).
@@ -500,6 +563,43 @@ CASE_PAGE_ACTIONS = (
 
 def allowed_actions(user, case: Case) -> set[str]:
     return {action for action in CASE_PAGE_ACTIONS if can(user, action, case)}
+
+
+# The actions whose absence the case page explains when the case is at their stage: the hand-over request and
+# decision are not among them (the page already says a hand-over is pending, and there is nothing to decide
+# otherwise).
+EXPLAINED_ACTIONS = (
+    Action.ASSESS,
+    Action.GRANT_PERIOD,
+    Action.EXTEND_PERIOD,
+    Action.RECORD_NOTIFICATION,
+    Action.SHARE,
+    Action.CHANGE_RESIDENCE_STATUS,
+)
+
+
+def unavailable_reasons(user, case: Case) -> list[str]:
+    """Why the actions a user would look for at the case's stage are not offered: one sentence each, no repeats.
+
+    An action of another stage (an assessment on a case in its period) is not looked for and not explained; one
+    the other authority takes is explained once for all ("Udlændingestyrelsen er kompetent myndighed ...").
+    """
+    reasons: list[str] = []
+    for action in EXPLAINED_ACTIONS:
+        rule = POLICY[action]
+        if not role_may(user, action) or (rule.states is not None and case.status not in rule.states):
+            continue
+        if action == Action.RECORD_NOTIFICATION and case.exit_reason != Case.ExitReason.NOT_VICTIM:
+            continue
+        if rule.authority == "competent" and user.agency != case.competent_authority:
+            reason = _("%(authority)s er kompetent myndighed i sagen og tager dens afgørelser.") % {
+                "authority": case.get_competent_authority_display()
+            }
+        else:
+            reason = refusal(user, action, case)
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    return reasons
 
 
 def require(user, action: str) -> None:

@@ -22,6 +22,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from access import policy
+from cmm.confirm import Confirmation, ConfirmationMixin
 
 from . import queries, services
 from .forms import OTPVerifyForm, RoleForm, SetPasswordForm, TeamForm, UserCreateForm
@@ -30,6 +31,8 @@ from .models import Role, User
 from .step_up import step_up_stamp
 from .tokens import set_password_token
 from .views import _code_refused, _next_url
+
+USERS_BREADCRUMBS = "accounts/_users_breadcrumbs.html"
 
 
 def _summary(form) -> list[tuple[str, Any]]:
@@ -65,7 +68,7 @@ def _pending_message(role_request) -> str:
     return _("Rollen er ændret.")
 
 
-class ConfirmedFormView(View):
+class ConfirmedFormView(ConfirmationMixin, View):
     """A form; then a page that shows what will happen and asks to confirm; then the service."""
 
     form_class: type
@@ -91,20 +94,20 @@ class ConfirmedFormView(View):
 
     def post(self, request, **kwargs):
         form = self.form(request.POST)
+        if self.going_back():
+            return self.render_form(form)  # from the confirmation, with the input kept
         if not form.is_valid():
             return self.render_form(form, status=400)
-        if request.POST.get("confirmed") != "yes":
-            return render(
-                request,
-                "accounts/confirm.html",
-                {
-                    "title": self.title,
-                    "summary": _summary(form),
-                    "note": self.note(form),
-                    "form": form,
-                    "buttons": [("confirmed", "yes", self.confirm_label)],
-                    "cancel_url": self.cancel_url(),
-                },
+        if not self.confirmed():
+            confirmation = Confirmation(
+                title=self.title,
+                lead=_("Kontrollér oplysningerne, og bekræft."),
+                summary=_summary(form),
+                consequence=self.note(form) or _("Ændringen gemmes og logges."),
+                confirm_label=self.confirm_label,
+            )
+            return self.render_confirmation(
+                confirmation, form=form, breadcrumbs_template=USERS_BREADCRUMBS, staff=getattr(self, "staff", None)
             )
         try:
             return self.perform(form)
@@ -208,6 +211,7 @@ class UserAction:
     title: str
     explanation: str
     done: str
+    confirm: str  # the confirmation's "Ja, ..." button
 
 
 USER_ACTIONS = {
@@ -216,6 +220,7 @@ USER_ACTIONS = {
         gettext_lazy("Deaktivér bruger"),
         gettext_lazy("Brugeren kan ikke længere logge ind. Alle brugerens sessioner afsluttes straks."),
         gettext_lazy("Brugeren er deaktiveret."),
+        gettext_lazy("Ja, deaktivér brugeren"),
     ),
     "password_reset": UserAction(
         services.user_password_reset,
@@ -225,18 +230,21 @@ USER_ACTIONS = {
             " med et link til at vælge en ny adgangskode og opsætter derefter sin godkendelsesapp igen."
         ),
         gettext_lazy("Adgangskoden er nulstillet, og et nyt link er sendt til brugerens e-mail."),
+        gettext_lazy("Ja, nulstil adgangskoden"),
     ),
     "otp_reset": UserAction(
         services.user_otp_reset,
         gettext_lazy("Nulstil to-faktor-godkendelse"),
         gettext_lazy("Godkendelsesappen og gendannelseskoderne fjernes; brugeren opsætter dem igen ved næste log ind."),
         gettext_lazy("To-faktor-godkendelsen er nulstillet."),
+        gettext_lazy("Ja, nulstil to-faktor-godkendelsen"),
     ),
     "unlock": UserAction(
         services.user_login_unlock,
         gettext_lazy("Ophæv spærring af log ind"),
         gettext_lazy("De mislykkede forsøg på at logge ind med brugerens navn glemmes, og spærringen ophæves."),
         gettext_lazy("Spærringen er ophævet."),
+        gettext_lazy("Ja, ophæv spærringen"),
     ),
     "cancel_role_request": UserAction(
         services.user_role_request_cancel,
@@ -245,12 +253,14 @@ USER_ACTIONS = {
             "Rolleændringen, der afventer godkendelse, trækkes tilbage. Brugeren beholder sin nuværende rolle."
         ),
         gettext_lazy("Rolleanmodningen er annulleret."),
+        gettext_lazy("Ja, annullér rolleanmodningen"),
     ),
     "logout": UserAction(
         services.user_logout_everywhere,
         gettext_lazy("Log ud overalt"),
         gettext_lazy("Alle brugerens sessioner afsluttes; brugeren skal logge ind igen med begge faktorer."),
         gettext_lazy("Brugerens sessioner er afsluttet."),
+        gettext_lazy("Ja, log brugeren ud overalt"),
     ),
 }
 
@@ -272,28 +282,32 @@ def user_detail(request, user_id):
     )
 
 
-class UserActionView(View):
-    """One administrator's action on one account: a confirmation page, then the audited service."""
+class UserActionView(ConfirmationMixin, View):
+    """One administrator's action on one account: a confirmation page, then the audited service.
+
+    Only a POST with the confirmation's "Ja" acts; any other asks again and changes nothing.
+    """
 
     action = ""
 
-    def get(self, request, user_id):
-        staff = get_object_or_404(User, pk=user_id)
+    def ask(self, staff):
         action = USER_ACTIONS[self.action]
-        return render(
-            request,
-            "accounts/confirm.html",
-            {
-                "title": action.title,
-                "summary": [(_("Bruger"), f"{staff} ({staff.username})"), (_("Rolle"), staff.get_role_display())],
-                "note": action.explanation,
-                "buttons": [("confirmed", "yes", action.title)],
-                "cancel_url": reverse("accounts:user_detail", kwargs={"user_id": staff.pk}),
-            },
+        confirmation = Confirmation(
+            title=action.title,
+            summary=[(_("Bruger"), f"{staff} ({staff.username})"), (_("Rolle"), staff.get_role_display())],
+            consequence=action.explanation,
+            confirm_label=action.confirm,
+            back_url=reverse("accounts:user_detail", kwargs={"user_id": staff.pk}),
         )
+        return self.render_confirmation(confirmation, breadcrumbs_template=USERS_BREADCRUMBS, staff=staff)
+
+    def get(self, request, user_id):
+        return self.ask(get_object_or_404(User, pk=user_id))
 
     def post(self, request, user_id):
         staff = get_object_or_404(User, pk=user_id)
+        if not self.confirmed():
+            return self.ask(staff)
         action = USER_ACTIONS[self.action]
         try:
             action.service(user=staff, actor=request.user, request=request)
@@ -310,33 +324,34 @@ def role_requests(request):
     return render(request, "accounts/rolerequest_list.html", {"pending": pending})
 
 
-class RoleRequestDecideView(View):
+class RoleRequestDecideView(ConfirmationMixin, View):
     def role_request(self, request, request_id):
         return get_object_or_404(queries.role_requests_to_decide(request.user), pk=request_id)
 
     def get(self, request, request_id):
         role_request = self.role_request(request, request_id)
         staff = role_request.user
-        return render(
-            request,
-            "accounts/confirm.html",
-            {
-                "title": _("Godkend eller afvis rolle"),
-                "summary": [
-                    (_("Bruger"), f"{staff} ({staff.username})"),
-                    # Where the set-password link went: the person approved must be the one who has that address.
-                    (_("E-mail"), staff.email),
-                    (_("Nuværende rolle"), staff.get_role_display() or _("Ingen rolle")),
-                    (_("Ny myndighed"), role_request.get_agency_display() or _("Ingen myndighed")),
-                    (_("Ny rolle"), role_request.get_role_display()),
-                    (_("Nyt team"), role_request.team or _("Intet team")),
-                    (_("Anmodet af"), f"{role_request.requested_by} ({role_request.requested_by.username})"),
-                ],
-                "note": _("Godkend kun, hvis du ved, at personen skal arbejde med sagerne i denne rolle."),
-                "buttons": [("decision", "approve", _("Godkend")), ("decision", "reject", _("Afvis"))],
-                "cancel_url": reverse("accounts:role_requests"),
-            },
+        confirmation = Confirmation(
+            title=_("Godkend eller afvis rolle"),
+            summary=[
+                (_("Bruger"), f"{staff} ({staff.username})"),
+                # Where the set-password link went: the person approved must be the one who has that address.
+                (_("E-mail"), staff.email),
+                (_("Nuværende rolle"), staff.get_role_display() or _("Ingen rolle")),
+                (_("Ny myndighed"), role_request.get_agency_display() or _("Ingen myndighed")),
+                (_("Ny rolle"), role_request.get_role_display()),
+                (_("Nyt team"), role_request.team or _("Intet team")),
+                (_("Anmodet af"), f"{role_request.requested_by} ({role_request.requested_by.username})"),
+            ],
+            consequence=_(
+                "Godkender du, får personen rollen og dens adgang til sager med det samme. Godkend kun, hvis du ved, "
+                "at personen skal arbejde med sagerne i denne rolle."
+            ),
+            confirm_label=_("Godkend"),
+            buttons=[("decision", "approve", _("Godkend")), ("decision", "reject", _("Afvis"))],
+            back_url=reverse("accounts:role_requests"),
         )
+        return self.render_confirmation(confirmation)
 
     def post(self, request, request_id):
         role_request = self.role_request(request, request_id)

@@ -19,6 +19,7 @@ from .codes import (
     ResidenceStatus,
 )
 from .models import PERSON_FIELDS, REFERRAL_FIELDS, country_choices, language_choices
+from .services import notification_problems
 from .templatetags.fastdate import fastdate
 from .validators import cpr_number_clean, document_number_clean
 
@@ -260,9 +261,9 @@ class ReferralForm(DkfdsForm):
         if isinstance(field, forms.ChoiceField) or choices is not None:
             return [dict(field.choices if choices is None else choices).get(value, value)]
         if isinstance(value, dt.datetime):
-            return [fastdate(timezone.localtime(value), "j. F Y H:i")]
+            return [fastdate(timezone.localtime(value), "DATETIME_FORMAT")]
         if isinstance(value, dt.date):
-            return [fastdate(value, "j. F Y")]
+            return [fastdate(value, "DATE_FORMAT")]
         return [str(value)]
 
     def person_data(self) -> dict:
@@ -278,4 +279,11 @@ class NotificationForm(VersionedForm):
         widget=DateTimeInput,
         validators=[checks.notified],
         help_text=_("Hvornår politiet og Udlændingestyrelsen blev underrettet om afgørelsen."),
+        error_messages={
+            "required": _("Skriv hvornår politiet og Udlændingestyrelsen blev underrettet."),
+            "invalid": _("Skriv dato og klokkeslæt for underretningen, for eksempel 4.5.2026 14:30."),
+        },
     )
+
+    def domain_problems(self, data):
+        return notification_problems(case=self.case, notified_at=data.get("notified_at"))

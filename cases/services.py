@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import F, Q, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access import policy
@@ -186,6 +187,21 @@ def case_save_transition(*, case: Case, expected_version: int, **changes) -> Cas
 
 
 @transaction.atomic
+def notification_problems(*, case: Case, notified_at: dt.datetime | None) -> list[DomainError]:
+    """The domain's checks of when the notification was made (none if the time is missing)."""
+    if notified_at is None:
+        return []
+    if notified_at > timezone.now() + dt.timedelta(minutes=5):
+        return [DomainError(_("Underretningen kan ikke ligge i fremtiden."), field="notified_at")]
+    decided_on = case.assessment.decided_on
+    if timezone.localdate(notified_at) < decided_on:
+        message = _("Underretningen kan ikke ligge før afgørelsen, %(decided)s.") % {
+            "decided": date_format(decided_on, "DATE_FORMAT")
+        }
+        return [DomainError(message, field="notified_at")]
+    return []
+
+
 def notification_record(*, case: Case, actor, expected_version: int, notified_at: dt.datetime) -> Case:
     """Record that police and DIS were told of a "not a victim" decision."""
     policy.require(actor, policy.Action.RECORD_NOTIFICATION)
@@ -197,10 +213,9 @@ def notification_record(*, case: Case, actor, expected_version: int, notified_at
             _("Underretningen registreres af den kompetente myndighed, %(authority)s.")
             % {"authority": case.get_competent_authority_display()}
         )
-    if notified_at > timezone.now() + dt.timedelta(minutes=5):
-        raise DomainError(_("Underretningen kan ikke ligge i fremtiden."), field="notified_at")
-    if timezone.localdate(notified_at) < case.assessment.decided_on:
-        raise DomainError(_("Underretningen kan ikke ligge før afgørelsesdatoen."), field="notified_at")
+    problems = notification_problems(case=case, notified_at=notified_at)
+    if problems:
+        raise problems[0]
     if not _pending_deadlines(case, DeadlineKind.NOT_VICTIM_NOTIFICATION).exists():
         raise DomainError(_("Underretningen er allerede registreret."))
     case_save_transition(case=case, expected_version=expected_version)

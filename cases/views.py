@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -14,10 +16,12 @@ from accounts import queries as account_queries
 from accounts.models import COMPETENT_AUTHORITIES
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_stale_write, filters_used
+from cmm.confirm import Confirmation, ConfirmationMixin
 from cmm.validators import ascii_int, page_number
 
 from . import queries, services, submissions
 from .codes import ExploitationForm, MeansOfControl, labels
+from .deadlines import DeadlineKind
 from .errors import DomainError, StaleCase
 from .filters import CaseFilter
 from .forms import NotificationForm, ReferralForm
@@ -154,6 +158,7 @@ def case_detail(request, number):
             "exploitation_forms": labels(ExploitationForm, case.referral.exploitation_forms),
             "means_of_control": labels(MeansOfControl, case.referral.means_of_control),
             "actions": policy.allowed_actions(request.user, case),
+            "unavailable": policy.unavailable_reasons(request.user, case),
             # A button on each live share, not a case action: withdrawn consent is recorded in any state.
             "can_withdraw": policy.can(request.user, policy.Action.WITHDRAW_SHARE, case),
             "pending_handover": dict(COMPETENT_AUTHORITIES).get(case.pending_handover_to),
@@ -226,11 +231,11 @@ def referral_create(request):
     return redirect("cases:home")
 
 
-class CaseActionView(View):
+class CaseActionView(ConfirmationMixin, View):
     """A form that takes one action on one case through one service function.
 
     The user's input is never lost: a refusal or a stale write shows the form again, filled in,
-    with the reason beside the field or at the top.
+    with the reason beside the field or at the top. A consequential action (`confirmation`) asks first.
     """
 
     action: str
@@ -242,22 +247,34 @@ class CaseActionView(View):
     def service(self, *, case, actor, expected_version, **data):
         raise NotImplementedError
 
+    def success_message(self, case, result) -> str:
+        """What happened, in words, from the service's result ("Perioden er forlænget til og med ...")."""
+        return _("Gemt.")
+
+    def confirmation(self, case, form) -> Confirmation | None:
+        """The question to ask before taking the action with this (valid) input; None: no question."""
+        return None
+
     def initial(self, case) -> dict:
         return {}
 
+    def form(self, case, data=None, initial=None):
+        return self.form_class(data, initial=initial, case=case)
+
     def allowed_case(self, request, number):
         case = queries.case_detail(request.user, number)
-        if not policy.can(request.user, self.action, case):
-            raise PermissionDenied(self.refusal(case))
+        self.refuse_unless_allowed(case)
         return case
 
-    def refusal(self, case) -> str:
-        """Why the action is not offered on this case now: the 403 page says it, as the API's 400 does."""
-        return _("Du kan ikke tage denne handling på sagen i dens nuværende status.")
+    def refuse_unless_allowed(self, case) -> None:
+        """The 403 page says why the action is not offered on this case now, as the case page does."""
+        reason = policy.refusal(self.request.user, self.action, case)
+        if reason is not None:
+            raise PermissionDenied(reason)
 
     def get(self, request, number):
         case = self.allowed_case(request, number)
-        form = self.form_class(initial={"version": case.version, **self.initial(case)})
+        form = self.form(case, initial={"version": case.version, **self.initial(case)})
         return self.render(request, case, form)
 
     def post(self, request, number):
@@ -268,14 +285,19 @@ class CaseActionView(View):
             # The case moved on since the form was opened, perhaps out of this action's reach:
             # say so before judging the action, and keep what the user typed.
             return self.stale(request, case, StaleCase().message, sent_version=int(sent_version))
-        if not policy.can(request.user, self.action, case):
-            raise PermissionDenied(self.refusal(case))
-        form = self.form_class(request.POST)
+        self.refuse_unless_allowed(case)
+        form = self.form(case, request.POST)
+        if self.going_back():
+            return self.render(request, case, form)  # from the confirmation, with the input kept
         if form.is_valid():
+            confirmation = self.confirmation(case, form)
+            if confirmation is not None and not self.confirmed():
+                audit_read(request, what=f"{self.action}_confirm", case=case, purpose=queries.read_purpose(case))
+                return self.render_confirmation(confirmation, form=form, case=case)
             data = dict(form.cleaned_data)
             version = data.pop("version")
             try:
-                self.service(case=case, actor=request.user, expected_version=version, **data)
+                result = self.service(case=case, actor=request.user, expected_version=version, **data)
             except StaleCase as error:
                 # Another write came in between loading the case and saving: show the case as it is now.
                 return self.stale(
@@ -284,7 +306,7 @@ class CaseActionView(View):
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                messages.success(request, _("Gemt."))
+                messages.success(request, self.success_message(case, result))
                 return redirect("cases:detail", number=case.number)
         return self.render(request, case, form, status=400)
 
@@ -296,7 +318,7 @@ class CaseActionView(View):
         audit_stale_write(request, case=case, action=self.action, sent_version=sent_version)
         data = request.POST.copy()
         data["version"] = case.version
-        form = self.form_class(data)
+        form = self.form(case, data)
         form.is_valid()
         form.add_error(None, message)
         return self.render(request, case, form, status=409)
@@ -335,3 +357,17 @@ class NotificationRecordView(CaseActionView):
 
     def service(self, **kwargs):
         return services.notification_record(**kwargs)
+
+    def success_message(self, case, result) -> str:
+        deadline = (
+            result.deadlines.filter(kind=DeadlineKind.NOT_VICTIM_NOTIFICATION, closed_at__isnull=False)
+            .order_by("-closed_at")
+            .first()
+        )
+        values = {"when": date_format(timezone.localtime(deadline.closed_at), "DATETIME_FORMAT")}
+        if deadline.status == Deadline.Status.MET:
+            return _("Underretningen er registreret: politi og Udlændingestyrelsen blev underrettet %(when)s.") % values
+        return (
+            _("Underretningen er registreret: politi og Udlændingestyrelsen blev underrettet %(when)s, efter fristen.")
+            % values
+        )

@@ -1,7 +1,12 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 from . import validators as checks
+
+# Dates and times come from the browser's pickers; typed by hand, this is what they must look like.
+DATE_INVALID = _("Skriv datoen som dag, måned og år, for eksempel 4.5.2026.")
+TIME_INVALID = _("Skriv klokkeslættet som timer og minutter, for eksempel 14:30.")
 
 
 class DkfdsFormRenderer(TemplatesSetting):
@@ -65,9 +70,29 @@ class DkfdsForm(forms.Form):
 
 
 class VersionedForm(DkfdsForm):
-    """A form that writes to a case carries the version the user saw, so a stale write is caught."""
+    """A form that writes to a case carries the version the user saw, so a stale write is caught.
+
+    Given the case, it runs the domain's own checks too (`domain_problems`, the functions the service calls), so
+    that every problem is reported in one pass, not one round after another.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=checks.VERSION_MAX)
+
+    def __init__(self, *args, case=None, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+    def domain_problems(self, data: dict) -> list:
+        """The service's checks of this input (DomainErrors with a message and a field), each run on its own."""
+        return []
+
+    def clean(self):
+        data = super().clean()
+        if self.case is not None:
+            for problem in self.domain_problems(data):
+                field = problem.field if problem.field in self.fields and problem.field not in self.errors else None
+                self.add_error(field, problem.message)
+        return data
 
 
 class OneLineField(forms.CharField):

@@ -5,10 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from cases.codes import ResidenceStatus
 from cmm import validators as checks
-from cmm.forms import DateInput, DkfdsForm, FreeTextField, OneLineField, VersionedForm
+from cmm.forms import DATE_INVALID, DateInput, DkfdsForm, FreeTextField, OneLineField, VersionedForm
 
+from . import services
 from .models import Share
 from .services import SHAREABLE_AGENCIES
+
+TEXT_TOO_LONG = _("Begrundelsen må højst være %(limit_value)s tegn (nu %(show_value)s).")
 
 
 class ShareForm(VersionedForm):
@@ -17,14 +20,32 @@ class ShareForm(VersionedForm):
         queryset=Team.objects.filter(agency__in=SHAREABLE_AGENCIES).order_by("agency", "name"),
         # No organisation is preselected: the person consented to one in particular.
         empty_label=_("Vælg organisation"),
+        error_messages={
+            "required": _("Vælg den organisation, personen har givet samtykke til."),
+            "invalid_choice": _("Vælg en organisation på listen."),
+        },
     )
-    scope = forms.ChoiceField(label=_("Formål"), choices=Share.Scope.choices, widget=forms.RadioSelect)
-    consent_given_on = forms.DateField(label=_("Samtykke givet"), widget=DateInput, validators=[checks.consent_given])
+    scope = forms.ChoiceField(
+        label=_("Formål"),
+        choices=Share.Scope.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Vælg formålet, som samtykket gælder."),
+            "invalid_choice": _("Vælg et af formålene på listen."),
+        },
+    )
+    consent_given_on = forms.DateField(
+        label=_("Samtykke givet"),
+        widget=DateInput,
+        validators=[checks.consent_given],
+        error_messages={"required": _("Skriv hvornår samtykket blev givet."), "invalid": DATE_INVALID},
+    )
     expires_on = forms.DateField(
         label=_("Samtykket gælder til og med"),
         widget=DateInput,
         help_text=_("Delingen ophører automatisk efter denne dato, og straks hvis samtykket tilbagekaldes."),
         validators=[checks.consent_expiry],
+        error_messages={"required": _("Skriv den sidste dag, samtykket gælder."), "invalid": DATE_INVALID},
     )
 
     def __init__(self, *args, **kwargs):
@@ -33,11 +54,20 @@ class ShareForm(VersionedForm):
         # The organisation's name first, and short: "Reden (NGO)", not the agency's long name cut off.
         self.fields["team"].label_from_instance = lambda team: f"{team.name} ({team.agency})"
 
+    def domain_problems(self, data):
+        return services.share_problems(
+            case=self.case,
+            team=data.get("team"),
+            consent_given_on=data.get("consent_given_on"),
+            expires_on=data.get("expires_on"),
+        )
+
 
 class HandoverRequestForm(VersionedForm):
     reason = FreeTextField(
         label=_("Begrundelse"),
         help_text=_("For eksempel at personens opholdsgrundlag er ændret."),
+        error_messages={"required": _("Begrund anmodningen."), "max_length": TEXT_TOO_LONG},
     )
 
 
@@ -59,13 +89,24 @@ class HandoverDecideForm(VersionedForm):
 class ResidenceStatusForm(VersionedForm):
     # Nothing is preselected: the caseworker picks the new status, not the one the case has.
     residence_status = forms.ChoiceField(
-        label=_("Nyt opholdsgrundlag"), choices=ResidenceStatus.choices, widget=forms.RadioSelect
+        label=_("Nyt opholdsgrundlag"),
+        choices=ResidenceStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Vælg det nye opholdsgrundlag."),
+            "invalid_choice": _("Vælg et opholdsgrundlag på listen."),
+        },
     )
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Begrundelse"),
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For eksempel hvilken afgørelse der har ændret opholdsgrundlaget, og hvornår."),
+        error_messages={"required": _("Begrund ændringen."), "max_length": TEXT_TOO_LONG},
     )
+
+    def domain_problems(self, data):
+        return services.residence_status_problems(
+            case=self.case, residence_status=data.get("residence_status"), reason=data.get("reason")
+        )
 
 
 class EmergencyAccessForm(DkfdsForm):

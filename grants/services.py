@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,18 +34,58 @@ from .models import EmergencyAccess, Handover, Share
 
 SHAREABLE_AGENCIES = (Agency.NGO, Agency.IOM)
 
-# The refusals while a hand-over is pending; the pages that are then not offered say the same (grants.views).
-HANDOVER_PENDING = gettext_lazy("Der afventer allerede en anmodning om overdragelse af sagen.")
-RESIDENCE_CHANGE_HANDOVER_PENDING = gettext_lazy(
-    "Der afventer en anmodning om overdragelse af sagen. Opholdsgrundlaget kan ændres, når den er accepteret "
-    "eller afvist."
-)
+# The refusals while a hand-over is pending: the policy's, which the pages then not offered say too.
+HANDOVER_PENDING = policy.HANDOVER_PENDING
+RESIDENCE_CHANGE_HANDOVER_PENDING = policy.RESIDENCE_CHANGE_HANDOVER_PENDING
 
 
 def _refuse_emergency_access(*, case: Case, actor) -> None:
     """Break-the-glass is for reading: a case outside one's scope is not one's to share."""
     if EmergencyAccess.objects.filter(case=case, user=actor, expires_at__gt=timezone.now()).exists():
         raise NotAllowed(_("Nødadgang giver kun adgang til at læse sagen, ikke til at dele den."))
+
+
+ALREADY_SHARED = gettext_lazy("Sagen er allerede delt med denne organisation.")
+
+
+def share_problems(
+    *, case: Case, team: Team | None, consent_given_on: dt.date | None, expires_on: dt.date | None
+) -> list[DomainError]:
+    """The domain's checks of a share's input, all of them (a None value is not checked)."""
+    problems = []
+    today = timezone.localdate()
+    if team is not None and team.agency not in SHAREABLE_AGENCIES:
+        problems.append(DomainError(_("Sager kan kun deles med en NGO eller IOM."), field="team"))
+    elif (
+        team is not None
+        and Share.objects.filter(case=case, team=team, withdrawn_at__isnull=True, expires_on__gte=today).exists()
+    ):
+        problems.append(
+            DomainError(
+                _("Sagen er allerede delt med %(team)s. Vælg en anden organisation.") % {"team": team.name},
+                field="team",
+            )
+        )
+    if consent_given_on is not None and consent_given_on > today:
+        problems.append(DomainError(_("Samtykket kan ikke være givet i fremtiden."), field="consent_given_on"))
+    if expires_on is None:
+        return problems
+    # Before "already expired": that would also catch every expiry before the consent, and say less.
+    if consent_given_on is not None and expires_on < consent_given_on:
+        problems.append(DomainError(_("Samtykket kan ikke udløbe, før det er givet."), field="expires_on"))
+    elif expires_on < today:
+        problems.append(
+            DomainError(_("Samtykket er allerede udløbet. Skriv den sidste dag, samtykket gælder."), field="expires_on")
+        )
+    elif consent_given_on is not None and expires_on > years_after(consent_given_on, CONSENT_YEARS):
+        problems.append(
+            DomainError(
+                _("Et samtykke kan højst gælde i to år fra det blev givet, det vil sige til og med %(latest)s.")
+                % {"latest": date_format(years_after(consent_given_on, CONSENT_YEARS), "DATE_FORMAT")},
+                field="expires_on",
+            )
+        )
+    return problems
 
 
 @transaction.atomic
@@ -66,19 +107,9 @@ def share_create(
         raise DomainError(_("En afsluttet sag kan ikke deles."))
     if team.agency not in SHAREABLE_AGENCIES:
         raise DomainError(_("Sager kan kun deles med en NGO eller IOM."), field="team")
-    today = timezone.localdate()
-    if consent_given_on > today:
-        raise DomainError(_("Samtykket kan ikke være givet i fremtiden."), field="consent_given_on")
-    # Before "already expired": that would also catch every expiry before the consent, and say less.
-    if expires_on < consent_given_on:
-        raise DomainError(_("Samtykket kan ikke udløbe, før det er givet."), field="expires_on")
-    if expires_on < today:
-        raise DomainError(_("Samtykket er allerede udløbet."), field="expires_on")
-    if expires_on > years_after(consent_given_on, CONSENT_YEARS):
-        raise DomainError(_("Et samtykke kan højst gælde i to år fra det blev givet."), field="expires_on")
-    already = _("Sagen er allerede delt med denne organisation.")
-    if Share.objects.filter(case=case, team=team, withdrawn_at__isnull=True, expires_on__gte=today).exists():
-        raise DomainError(already, field="team")
+    problems = share_problems(case=case, team=team, consent_given_on=consent_given_on, expires_on=expires_on)
+    if problems:
+        raise problems[0]
     case_save_transition(case=case, expected_version=expected_version)
     # A lapsed grant from an earlier consent may still be there; the new consent replaces it.
     CaseGroupObjectPermission.objects.filter(group=team.group, content_object=case).delete()
@@ -91,7 +122,7 @@ def share_create(
                 expires_at=end_of_day(expires_on),
             )
     except IntegrityError:  # another share for the organisation was saved at the same moment
-        raise DomainError(already, field="team") from None
+        raise DomainError(str(ALREADY_SHARED), field="team") from None
     share = Share.objects.create(
         case=case,
         team=team,
@@ -218,6 +249,24 @@ def _handover_open(*, case: Case, actor, to: str, reason: str, request=None) -> 
     return handover
 
 
+def residence_status_problems(*, case: Case, residence_status: str | None, reason: str | None) -> list[DomainError]:
+    """The domain's checks of a residence-status change, all of them (a None value is not checked)."""
+    problems = []
+    if residence_status is not None and residence_status not in ResidenceStatus.values:
+        problems.append(DomainError(_("Vælg det nye opholdsgrundlag."), field="residence_status"))
+    elif residence_status is not None and residence_status == case.referral.residence_status:
+        problems.append(
+            DomainError(
+                _("Opholdsgrundlaget er allerede “%(residence)s”. Vælg det nye opholdsgrundlag.")
+                % {"residence": ResidenceStatus(residence_status).label},
+                field="residence_status",
+            )
+        )
+    if reason is not None and not reason.strip():
+        problems.append(DomainError(_("Begrund ændringen."), field="reason"))
+    return problems
+
+
 @transaction.atomic
 def residence_status_change(
     *, case: Case, actor, expected_version: int, residence_status: str, reason: str, request=None
@@ -238,18 +287,11 @@ def residence_status_change(
         )
     if Handover.objects.filter(case=case, status=Handover.Status.PENDING).exists():
         raise DomainError(str(RESIDENCE_CHANGE_HANDOVER_PENDING))
-    if residence_status not in ResidenceStatus.values:
-        raise DomainError(_("Vælg et opholdsgrundlag."), field="residence_status")
+    problems = residence_status_problems(case=case, residence_status=residence_status, reason=reason)
+    if problems:
+        raise problems[0]
     referral = case.referral
     old = referral.residence_status
-    if residence_status == old:
-        raise DomainError(
-            _("Opholdsgrundlaget er allerede “%(residence)s”. Vælg det nye opholdsgrundlag.")
-            % {"residence": ResidenceStatus(old).label},
-            field="residence_status",
-        )
-    if not reason.strip():
-        raise DomainError(_("Begrund ændringen."), field="reason")
     authority = competent_authority(residence_status)
     handover_to = authority if authority != case.competent_authority else None
     case_save_transition(case=case, expected_version=expected_version)

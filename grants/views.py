@@ -3,11 +3,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views import View
 
 from access import policy
 from access.policy import Action
@@ -17,6 +18,7 @@ from audit.services import audit_read
 from cases import queries
 from cases.errors import DomainError
 from cases.views import CaseActionView
+from cmm.confirm import Confirmation, ConfirmationMixin
 from cmm.validators import ascii_int
 
 from . import services
@@ -36,43 +38,89 @@ class ShareCreateView(CaseActionView):
     def service(self, **kwargs):
         return services.share_create(request=self.request, **kwargs)
 
-
-@require_POST
-def share_withdraw(request, number, share_id):
-    case = queries.case_detail(request.user, number)
-    if not policy.can(request.user, Action.WITHDRAW_SHARE, case):
-        raise PermissionDenied
-    share = get_object_or_404(Share, pk=share_id, case=case)
-    try:
-        services.share_withdraw(share=share, actor=request.user, request=request)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Delingen er tilbagekaldt; organisationen har ikke længere adgang til sagen."))
-    return redirect("cases:detail", number=case.number)
+    def success_message(self, case, result):
+        return _("Sagen er delt med %(team)s til og med %(until)s til formålet “%(scope)s”.") % {
+            "team": result.team.name,
+            "until": date_format(result.expires_on, "DATE_FORMAT"),
+            "scope": result.get_scope_display(),
+        }
 
 
-class RefusedWhileHandoverPending:
-    """An action not offered while a hand-over is pending: its page says why, in the words of the service's refusal."""
+class ShareWithdrawView(ConfirmationMixin, View):
+    """The person withdrew their consent: a page that names the organisation asks first, then access ends."""
 
-    pending_refusal: str
+    def share(self, request, number, share_id):
+        case = queries.case_detail(request.user, number)
+        reason = policy.refusal(request.user, Action.WITHDRAW_SHARE, case)
+        if reason is not None:
+            raise PermissionDenied(reason)
+        share = get_object_or_404(Share.objects.select_related("team"), pk=share_id, case=case)
+        if share.withdrawn_at is not None:
+            raise PermissionDenied(
+                _("Delingen med %(team)s blev stoppet %(when)s.")
+                % {"team": share.team.name, "when": date_format(timezone.localtime(share.withdrawn_at), "DATE_FORMAT")}
+            )
+        return case, share
 
-    def refusal(self, case) -> str:
-        if policy.pending_handover_to(case):
-            return str(self.pending_refusal)
-        return super().refusal(case)
+    def ask(self, request, case, share):
+        audit_read(request, what="withdraw_share_confirm", case=case, purpose=queries.read_purpose(case))
+        consent = _("givet %(given)s, gælder til og med %(until)s") % {
+            "given": date_format(share.consent_given_on, "DATE_FORMAT"),
+            "until": date_format(share.expires_on, "DATE_FORMAT"),
+        }
+        confirmation = Confirmation(
+            title=_("Stop delingen med %(team)s") % {"team": share.team.name},
+            lead=_("Stop kun delingen, når personen har tilbagekaldt sit samtykke."),
+            summary=[
+                (_("Organisation"), share.team.name),
+                (_("Formål"), share.get_scope_display()),
+                (_("Samtykke"), consent),
+            ],
+            consequence=_(
+                "%(team)s mister straks adgangen til sagen. Skal sagen deles igen, kræver det et nyt samtykke."
+            )
+            % {"team": share.team.name},
+            confirm_label=_("Ja, stop delingen med %(team)s") % {"team": share.team.name},
+            back_url=reverse("cases:detail", kwargs={"number": case.number}),
+        )
+        return self.render_confirmation(confirmation, case=case)
+
+    def get(self, request, number, share_id):
+        case, share = self.share(request, number, share_id)
+        return self.ask(request, case, share)
+
+    def post(self, request, number, share_id):
+        case, share = self.share(request, number, share_id)
+        if not self.confirmed():
+            return self.ask(request, case, share)  # nothing is stopped without the "Ja"
+        try:
+            services.share_withdraw(share=share, actor=request.user, request=request)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Delingen med %(team)s er stoppet: organisationen har ikke længere adgang til sagen.")
+                % {"team": share.team.name},
+            )
+        return redirect("cases:detail", number=case.number)
 
 
-class HandoverRequestView(RefusedWhileHandoverPending, CaseActionView):
+class HandoverRequestView(CaseActionView):
     action = Action.REQUEST_HANDOVER
     form_class = HandoverRequestForm
     title = gettext_lazy("Anmod om overdragelse")
     intro = gettext_lazy("Den anden myndighed accepterer eller afviser anmodningen. Indtil da er sagen fortsat jeres.")
     submit_label = gettext_lazy("Send anmodning")
-    pending_refusal = services.HANDOVER_PENDING
 
     def service(self, **kwargs):
         return services.handover_request(request=self.request, **kwargs)
+
+    def success_message(self, case, result):
+        return _(
+            "Anmodningen om overdragelse er sendt til %(to)s. Sagen er fortsat jeres, indtil %(to)s har taget "
+            "stilling til den."
+        ) % {"to": result.get_to_authority_display()}
 
 
 class HandoverDecideView(CaseActionView):
@@ -96,12 +144,11 @@ class HandoverDecideView(CaseActionView):
         return services.handover_decide(request=self.request, **kwargs)
 
 
-class ResidenceStatusChangeView(RefusedWhileHandoverPending, CaseActionView):
+class ResidenceStatusChangeView(CaseActionView):
     action = Action.CHANGE_RESIDENCE_STATUS
     form_class = ResidenceStatusForm
     title = gettext_lazy("Registrér ændret opholdsgrundlag")
     submit_label = gettext_lazy("Registrér ændringen")
-    pending_refusal = services.RESIDENCE_CHANGE_HANDOVER_PENDING
 
     def intro_for(self, case) -> str:
         return _(
@@ -115,6 +162,20 @@ class ResidenceStatusChangeView(RefusedWhileHandoverPending, CaseActionView):
 
     def service(self, **kwargs):
         return services.residence_status_change(request=self.request, **kwargs)
+
+    def success_message(self, case, result):
+        message = _("Opholdsgrundlaget er ændret til “%(residence)s”.") % {
+            "residence": result.referral.get_residence_status_display()
+        }
+        pending = Handover.objects.filter(case=result, status=Handover.Status.PENDING).first()
+        if pending is None:
+            return message
+        return (
+            message
+            + " "
+            + _("%(to)s er anmodet om at overtage sagen; indtil da er den fortsat jeres.")
+            % {"to": pending.get_to_authority_display()}
+        )
 
 
 def break_the_glass(request):

@@ -73,6 +73,56 @@ def decision_moment(decided_on: dt.date, decided_time: dt.time | None) -> dt.dat
     return end_of_day(decided_on) - dt.timedelta(seconds=1)
 
 
+def _raise_first(problems: list[DomainError]) -> None:
+    if problems:
+        raise problems[0]
+
+
+def assessment_problems(
+    *, case: Case, decided_on: dt.date | None, decided_time: dt.time | None = None, interview_on: dt.date | None = None
+) -> list[DomainError]:
+    """The domain's checks of an assessment's dates, all of them: the form shows each, the service refuses the first.
+
+    A value that is None (missing, or refused by the form already) is not checked.
+    """
+    problems = []
+    if decided_on is None:
+        return problems
+    received = case.referral.received_at
+    if decided_on > timezone.localdate():
+        problems.append(DomainError(_("Afgørelsesdatoen kan ikke ligge i fremtiden."), field="decided_on"))
+    elif decided_on < timezone.localdate(received):
+        problems.append(
+            DomainError(
+                _("Afgørelsen kan ikke ligge før henvisningen blev modtaget, %(received)s. Ret afgørelsesdatoen.")
+                % {"received": date_format(timezone.localtime(received), "DATE_FORMAT")},
+                field="decided_on",
+            )
+        )
+    else:
+        decided_at = decision_moment(decided_on, decided_time)
+        if decided_at > timezone.now() + dt.timedelta(minutes=5):
+            problems.append(DomainError(_("Afgørelsen kan ikke ligge i fremtiden."), field="decided_time"))
+        # Times are typed to the minute: a decision in the minute the referral arrived is not before it.
+        if decided_at < received.replace(second=0, microsecond=0):
+            problems.append(
+                DomainError(
+                    _("Afgørelsen kan ikke ligge før henvisningen blev modtaget, kl. %(time)s.")
+                    % {"time": date_format(timezone.localtime(received), "H:i")},
+                    field="decided_time",
+                )
+            )
+    if interview_on and interview_on > decided_on:
+        problems.append(
+            DomainError(
+                _("Samtalen kan ikke ligge efter afgørelsen (%(decided)s).")
+                % {"decided": date_format(decided_on, "DATE_FORMAT")},
+                field="interview_on",
+            )
+        )
+    return problems
+
+
 @transaction.atomic
 def assessment_record(
     *,
@@ -91,19 +141,10 @@ def assessment_record(
     policy.require(actor, policy.Action.ASSESS)
     case_check_state(case=case, action=policy.Action.ASSESS, expected_version=expected_version)
     _refuse_wrong_authority(actor=actor, case=case, action=policy.Action.ASSESS)
-    today = timezone.localdate()
-    if decided_on > today:
-        raise DomainError(_("Afgørelsesdatoen kan ikke ligge i fremtiden."), field="decided_on")
-    if interview_on and interview_on > decided_on:
-        raise DomainError(_("Samtalen kan ikke ligge efter afgørelsen."), field="interview_on")
-    if decided_on < timezone.localdate(case.referral.received_at):
-        raise DomainError(_("Afgørelsen kan ikke ligge før henvisningen blev modtaget."), field="decided_on")
+    _raise_first(
+        assessment_problems(case=case, decided_on=decided_on, decided_time=decided_time, interview_on=interview_on)
+    )
     decided_at = decision_moment(decided_on, decided_time)
-    if decided_at > timezone.now() + dt.timedelta(minutes=5):
-        raise DomainError(_("Afgørelsen kan ikke ligge i fremtiden."), field="decided_time")
-    # Times are typed to the minute: a decision in the minute the referral arrived is not before it.
-    if decided_at < case.referral.received_at.replace(second=0, microsecond=0):
-        raise DomainError(_("Afgørelsen kan ikke ligge før henvisningen blev modtaget."), field="decided_time")
 
     victim = decision == Assessment.Decision.VICTIM
     if victim:
@@ -163,16 +204,32 @@ def period_kind_for(case: Case) -> str:
     return Period.Kind.RECOVERY if legal else Period.Kind.REFLECTION
 
 
+def period_grant_problems(*, case: Case, starts_on: dt.date | None) -> list[DomainError]:
+    """The domain's checks of a period's first day (none if it is missing)."""
+    if starts_on is None:
+        return []
+    decided_on = case.assessment.decided_on
+    if starts_on < decided_on:
+        message = _("Perioden kan ikke begynde før afgørelsen, %(decided)s. Vælg den dag eller en senere.") % {
+            "decided": date_format(decided_on, "DATE_FORMAT")
+        }
+        return [DomainError(message, field="starts_on")]
+    latest = years_after(decided_on, PERIOD_START_YEARS)
+    if starts_on > latest:
+        message = _("Perioden skal begynde senest et år efter afgørelsen, det vil sige senest %(latest)s.") % {
+            "latest": date_format(latest, "DATE_FORMAT")
+        }
+        return [DomainError(message, field="starts_on")]
+    return []
+
+
 @transaction.atomic
 def period_grant(*, case: Case, actor, expected_version: int, starts_on: dt.date) -> Case:
     """Grant the 30-day reflection or recovery period, from the decision or a later grant date."""
     policy.require(actor, policy.Action.GRANT_PERIOD)
     case_check_state(case=case, action=policy.Action.GRANT_PERIOD, expected_version=expected_version)
     _refuse_wrong_authority(actor=actor, case=case, action=policy.Action.GRANT_PERIOD)
-    if starts_on < case.assessment.decided_on:
-        raise DomainError(_("Perioden kan ikke begynde før afgørelsen."), field="starts_on")
-    if starts_on > years_after(case.assessment.decided_on, PERIOD_START_YEARS):
-        raise DomainError(_("Perioden skal begynde senest et år efter afgørelsen."), field="starts_on")
+    _raise_first(period_grant_problems(case=case, starts_on=starts_on))
     case_save_transition(case=case, expected_version=expected_version, status=Case.Status.PERIOD)
     period = Period.objects.create(
         case=case,
@@ -208,6 +265,57 @@ def period_grant(*, case: Case, actor, expected_version: int, starts_on: dt.date
     return case
 
 
+def period_extension_refusal(period: Period) -> str | None:
+    """Why the period cannot be extended at all (the case page then offers no extension); None if it can."""
+    if timezone.localdate() > period.last_day:
+        # Our rule: an extension is decided while the period runs; afterwards it would open a deadline
+        # that has already passed.
+        return _(
+            "Perioden udløb %(last_day)s og kan ikke længere forlænges. Forlængelsen skal besluttes senest på "
+            "periodens sidste dag."
+        ) % {"last_day": date_format(period.last_day, "DATE_FORMAT")}
+    if period.days_total >= PERIOD_MAX_DAYS:
+        return _("Perioden har nået det højeste antal dage, %(max)s, og kan ikke forlænges mere.") % {
+            "max": PERIOD_MAX_DAYS
+        }
+    return None
+
+
+def period_extension_problems(
+    *,
+    period: Period,
+    days: int | None,
+    exceptional_circumstances: str | None,
+    cooperates_on_repatriation: bool | None,
+) -> list[DomainError]:
+    """The domain's checks of an extension's input, all of them (a None value is not checked)."""
+    problems = []
+    remaining = PERIOD_MAX_DAYS - period.days_total
+    if days is not None and days < 1:
+        problems.append(DomainError(_("Forlæng med mindst 1 dag."), field="days"))
+    elif days is not None and days > remaining:
+        problems.append(
+            DomainError(
+                _(
+                    "Du kan højst forlænge med %(remaining)s dage: perioden er nu %(total)s dage og kan højst vare "
+                    "%(max)s dage i alt."
+                )
+                % {"max": PERIOD_MAX_DAYS, "total": period.days_total, "remaining": remaining},
+                field="days",
+            )
+        )
+    if exceptional_circumstances is not None and not exceptional_circumstances.strip():
+        problems.append(DomainError(_("Beskriv de særlige omstændigheder."), field="exceptional_circumstances"))
+    if cooperates_on_repatriation is False:
+        problems.append(
+            DomainError(
+                _("Perioden kan kun forlænges, hvis personen vil samarbejde om en forberedt hjemrejse."),
+                field="cooperates_on_repatriation",
+            )
+        )
+    return problems
+
+
 @transaction.atomic
 def period_extend(
     *,
@@ -223,41 +331,17 @@ def period_extend(
     case_check_state(case=case, action=policy.Action.EXTEND_PERIOD, expected_version=expected_version)
     _refuse_wrong_authority(actor=actor, case=case, action=policy.Action.EXTEND_PERIOD)
     period = Period.objects.select_for_update().get(case=case)
-    if timezone.localdate() > period.last_day:
-        # Our rule: an extension is decided while the period runs; afterwards it would open a deadline
-        # that has already passed.
-        raise DomainError(
-            _(
-                "Perioden udløb %(last_day)s og kan ikke længere forlænges. Forlængelsen skal besluttes senest på "
-                "periodens sidste dag."
-            )
-            % {"last_day": date_format(period.last_day, "DATE_FORMAT")}
+    refused = period_extension_refusal(period)
+    if refused:
+        raise DomainError(refused)
+    _raise_first(
+        period_extension_problems(
+            period=period,
+            days=days,
+            exceptional_circumstances=exceptional_circumstances,
+            cooperates_on_repatriation=cooperates_on_repatriation,
         )
-    if days < 1:
-        raise DomainError(_("En forlængelse skal være på mindst én dag."), field="days")
-    if not exceptional_circumstances.strip():
-        raise DomainError(_("Beskriv de særlige omstændigheder."), field="exceptional_circumstances")
-    if not cooperates_on_repatriation:
-        raise DomainError(
-            _("Perioden kan kun forlænges, hvis personen vil samarbejde om en forberedt hjemrejse."),
-            field="cooperates_on_repatriation",
-        )
-    remaining = PERIOD_MAX_DAYS - period.days_total
-    if remaining <= 0:
-        raise DomainError(
-            _("Perioden har allerede nået det højeste antal dage, %(max)s, og kan ikke forlænges mere.")
-            % {"max": PERIOD_MAX_DAYS},
-            field="days",
-        )
-    if days > remaining:
-        raise DomainError(
-            _(
-                "Perioden kan højst vare %(max)s dage i alt. Den er nu %(total)s dage, så der kan højst "
-                "forlænges med %(remaining)s dage."
-            )
-            % {"max": PERIOD_MAX_DAYS, "total": period.days_total, "remaining": remaining},
-            field="days",
-        )
+    )
     case_save_transition(case=case, expected_version=expected_version)
     PeriodExtension.objects.create(
         period=period,

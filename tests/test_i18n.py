@@ -52,5 +52,5 @@ def test_the_language_switch_gives_english_pages_and_errors(client, cmm_worker, 
     assert "Referred, awaiting identification" in page and "Competent authority" in page
     assert "Henvist, afventer" not in page
     assert refused.status_code == 403
-    assert "You cannot take this action" in refused.content.decode()
+    assert "This action is not possible while the case has the status" in refused.content.decode()
     assert api.json()["errors"][0]["detail"] == "This field is required."

@@ -48,7 +48,6 @@ POST_ONLY = {
     "case-share-withdraw",
     "case-handover",
     "case-handover-decision",
-    "grants:withdraw",
 }
 
 
@@ -167,7 +166,9 @@ def answer(client, name, case):
 
 
 def share_id(case):
-    return case.shares.values_list("pk", flat=True).first() or 0
+    # A live share, if one is left: the walk's API call may have stopped the first before the page asks.
+    live = case.shares.filter(withdrawn_at__isnull=True).values_list("pk", flat=True).first()
+    return live or case.shares.values_list("pk", flat=True).first() or 0
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -110,7 +110,9 @@ def test_a_case_shared_on_consent_is_seen_by_the_ngo_until_the_consent_is_withdr
     page.get_by_label("Samtykket gælder til og med").fill(until.isoformat())
     page.get_by_role("button", name="Del sagen").click()
     expect(page).to_have_url(ui.url(f"/sager/{case.number}/"))
-    expect(page.get_by_role("status")).to_have_text("Gemt.")
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Sagen er delt med Reden til og med {local_text(until, 'j. F Y')}"
+    )
     share = sharing.get_by_role("listitem").filter(has_text="Reden")
     expect(share).to_contain_text("Støtte og bistand")
     expect(share).to_contain_text(
@@ -134,12 +136,13 @@ def test_a_case_shared_on_consent_is_seen_by_the_ngo_until_the_consent_is_withdr
     ngo.check("ngo-case")
 
     # The person withdraws their consent: the contact person stops the share on the case page.
-    share.get_by_role("button", name="Samtykket er tilbagekaldt: stop delingen (Reden)").click()
+    share.get_by_role("link", name="Samtykket er tilbagekaldt: stop delingen (Reden)").click()
+    page.get_by_role("button", name="Ja, stop delingen med Reden").click()
     expect(page.get_by_role("status")).to_have_text(
-        "Delingen er tilbagekaldt; organisationen har ikke længere adgang til sagen."
+        "Delingen med Reden er stoppet: organisationen har ikke længere adgang til sagen."
     )
     expect(share).to_contain_text(f"samtykke tilbagekaldt {local_text(today, 'j. F Y')}")
-    expect(share.get_by_role("button")).to_have_count(0)
+    expect(share.get_by_role("link")).to_have_count(0)
     expect(timeline.first).to_contain_text("Deling tilbagekaldt")
     ui.check("case-share-withdrawn")
 
@@ -240,7 +243,7 @@ def test_a_case_handed_over_from_cmm_to_dis_after_a_first_rejection_without_reas
     page.get_by_label("Begrundelse").fill(reason)
     page.get_by_role("button", name="Send anmodning").click()
     expect(page).to_have_url(ui.url(f"/sager/{case.number}/"))
-    expect(page.get_by_role("status")).to_have_text("Gemt.")
+    expect(page.get_by_role("status")).to_contain_text("Anmodningen om overdragelse er sendt til Udlændingestyrelsen.")
     sharing = page.get_by_role("region", name="Deling og overdragelse")
     expect(sharing).to_contain_text("Anmodning om overdragelse til Udlændingestyrelsen afventer.")
     expect(page.get_by_role("link", name="Anmod om overdragelse")).to_have_count(0)

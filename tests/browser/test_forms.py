@@ -180,7 +180,7 @@ def test_stale_extension_is_refused_with_input_kept_and_can_be_resubmitted(ui, o
     fill(second, 20, "Skal vidne i retten i næste måned.")
     fill(first, 30, "Indlagt på hospital.")
     first.page.get_by_role("button", name="Forlæng", exact=True).click()
-    expect(first.page.get_by_role("status")).to_have_text("Gemt.")
+    expect(first.page.get_by_role("status")).to_contain_text("Perioden er forlænget til og med")
 
     with second.page.expect_response(lambda r: r.request.method == "POST") as posted:
         second.page.get_by_role("button", name="Forlæng", exact=True).click()
@@ -199,7 +199,7 @@ def test_stale_extension_is_refused_with_input_kept_and_can_be_resubmitted(ui, o
 
     # Having seen the conflict, the caseworker saves again: it applies to the case as it is now.
     second.page.get_by_role("button", name="Forlæng", exact=True).click()
-    expect(second.page.get_by_role("status")).to_have_text("Gemt.")
+    expect(second.page.get_by_role("status")).to_contain_text("Perioden er forlænget til og med")
     expect(second.page.get_by_test_id("period-span")).to_contain_text("(80 dage)")
     assert Period.objects.get(case=case).days_total == 80
 
@@ -221,7 +221,7 @@ def test_stale_assessment_is_refused_with_input_kept(ui, open_ui, dis_worker):
     first.page.get_by_role("radio", name="Vurderet som offer", exact=True).check()
     first.page.get_by_label("Begrundelse").fill("Klare indikatorer på tvangsarbejde.")
     first.page.get_by_role("button", name="Registrér vurdering").click()
-    expect(first.page.get_by_role("status")).to_have_text("Gemt.")
+    expect(first.page.get_by_role("status")).to_contain_text("Vurderingen er registreret: vurderet som offer.")
 
     with second.page.expect_response(lambda r: r.request.method == "POST") as posted:
         second.page.get_by_role("button", name="Registrér vurdering").click()

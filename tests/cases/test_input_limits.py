@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import Agency, Role
 from cases.models import Case, Person, Referral
@@ -136,9 +137,10 @@ def test_a_period_starts_within_a_year_of_the_decision(client, cmm_worker, dis_w
 
     response = post_json(as_user(client, dis_worker), f"/api/v1/cases/{case.number}/period/", data)
 
+    latest = date_format(checks.years_after(case.assessment.decided_on, 1), "j. F Y")
     assert (
         assert_validation_error(response, "starts_on")["detail"]
-        == "Perioden skal begynde senest et år efter afgørelsen."
+        == f"Perioden skal begynde senest et år efter afgørelsen, det vil sige senest {latest}."
     )
 
 
@@ -187,7 +189,10 @@ def test_a_consent_lasts_at_most_two_years_from_when_it_was_given(client, cmm_wo
     )
 
     assert response.status_code == 400
-    assert Page(response).field_errors("expires_on") == ["Et samtykke kan højst gælde i to år fra det blev givet."]
+    latest = date_format(checks.years_after(given, 2), "j. F Y")
+    assert Page(response).field_errors("expires_on") == [
+        f"Et samtykke kan højst gælde i to år fra det blev givet, det vil sige til og med {latest}."
+    ]
 
 
 def test_an_audit_search_to_9999_12_31_is_a_clear_400(client, auditor):

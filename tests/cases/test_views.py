@@ -525,8 +525,8 @@ def test_action_forms_send_anonymous_users_to_login(client, cmm_worker, dis_work
 @pytest.mark.parametrize(
     ("notified_at", "message"),
     [
-        ("i går ved middagstid", "gyldig dato/tid"),
-        ("", "påkrævet"),
+        ("i går ved middagstid", "Skriv dato og klokkeslæt for underretningen"),
+        ("", "Skriv hvornår politiet og Udlændingestyrelsen blev underrettet."),
         ("2999-01-01T10:00", "Underretningen kan ikke ligge i fremtiden."),
     ],
 )

@@ -155,7 +155,7 @@ def test_consent_withdrawn_after_the_case_closed_ends_the_share_too(client, cmm_
     login(client, cmm_worker)
 
     if door == "page":
-        response = client.post(f"/sager/{case.number}/deling/{share.pk}/tilbagekald/")
+        response = client.post(f"/sager/{case.number}/deling/{share.pk}/tilbagekald/", {"confirmed": "yes"})
         assert response.status_code == 302
     else:
         assert post_json(client, withdraw_url(case, share.pk), {}).status_code == 200

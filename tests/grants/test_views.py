@@ -33,10 +33,17 @@ def test_sharing_through_the_form_and_withdrawing_from_the_case_page(client, cmm
     )
     share = Share.objects.get(case=case)
     page = client.get(f"/sager/{case.number}/").content.decode()
-    withdrawn = client.post(f"/sager/{case.number}/deling/{share.pk}/tilbagekald/")
+    url = f"/sager/{case.number}/deling/{share.pk}/tilbagekald/"
+    asked = client.get(url)
+    unconfirmed = client.post(url)
+    still_shared = Share.objects.get(pk=share.pk).withdrawn_at is None
+    withdrawn = client.post(url, {"confirmed": "yes"})
 
     assert created.status_code == 302
-    assert "Reden" in page and f"/deling/{share.pk}/tilbagekald/" in page
+    assert "Reden" in page and url in page
+    assert asked.status_code == 200 and "Ja, stop delingen med Reden" in asked.content.decode()
+    # Without the "Ja" nothing is stopped: the question is asked again.
+    assert unconfirmed.status_code == 200 and still_shared
     assert withdrawn.status_code == 302
     assert Share.objects.get(pk=share.pk).withdrawn_at is not None
 

@@ -179,7 +179,7 @@ def test_extension_past_120_days_in_total_is_refused_on_days_with_what_remains(c
     response = send(client, dis_worker, "extension", case, days="31")
 
     error = refused_on(response, "days")
-    assert "højst forlænges med 30 dage" in error["detail"]
+    assert "Du kan højst forlænge med 30 dage: perioden er nu 90 dage" in error["detail"]
     assert snapshot(case) == before
     assert Period.objects.get(case=case).days_total == 90
 
