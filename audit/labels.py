@@ -31,6 +31,8 @@ WHAT_LABELS = {
     "request_handover_form": gettext_lazy("Formular: anmodning om overdragelse"),
     "decide_handover_form": gettext_lazy("Formular: afgørelse om overdragelse"),
     "change_residence_status_form": gettext_lazy("Formular: ændret opholdsgrundlag"),
+    "assess_confirm": gettext_lazy("Bekræftelse: vurdering"),
+    "withdraw_share_confirm": gettext_lazy("Bekræftelse: stop deling"),
     "api_case_list": gettext_lazy("API: sagsliste"),
     "api_case_search": gettext_lazy("API: søgning"),
     "api_case_detail": gettext_lazy("API: sagen"),

@@ -8,9 +8,22 @@ from django.utils import translation
 
 from access.policy import CASE_PAGE_ACTIONS, ROUTES
 from audit import labels
+from cases.views import CaseActionView
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["access", "accounts", "audit", "cases", "cmm", "grants", "identification", "privacy", "reporting"]
+
+
+def _action_views() -> set[type]:
+    import grants.views  # noqa: F401 - the action views are CaseActionView's subclasses once imported
+    import identification.views  # noqa: F401
+
+    found, todo = set(), [CaseActionView]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.add(sub)
+            todo.append(sub)
+    return {view for view in found if getattr(view, "action", None)}
 
 
 def source() -> str:
@@ -23,6 +36,10 @@ def test_every_what_the_system_writes_has_a_label():
     written = set(re.findall(r'what="([a-z_]+)"', source()))
     written |= set(re.findall(r'^[A-Z_]+ = "(read_[a-z_]+)"', source(), re.MULTILINE))  # audit.read_rate
     written |= {f"{action}_form" for action in CASE_PAGE_ACTIONS}
+    # A case action that asks first reads the case on its confirmation page too.
+    written |= {
+        f"{view.action}_confirm" for view in _action_views() if view.confirmation is not CaseActionView.confirmation
+    }
     written |= {"retention_dry_run", "retention_anonymised", "role_change_rejected", "role_changed"}
 
     assert written - labels.WHAT_LABELS.keys() == set()

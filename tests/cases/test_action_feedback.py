@@ -176,7 +176,7 @@ def test_a_recorded_notification_says_when(client, cmm_worker, dis_worker):
 
     done = client.post(action_url("notification", case.number), data)
 
-    when = date_format(dt.datetime.fromisoformat(data["notified_at"]), "j. F Y H:i")
+    when = date_format(dt.datetime.fromisoformat(data["notified_at"]), "DATETIME_FORMAT")
     assert success(done) == f"Underretningen er registreret: politi og Udlændingestyrelsen blev underrettet {when}."
 
 
