@@ -15,7 +15,6 @@ built here, as a straightforward admin author would build it with guardian's sta
   four plain columns, no joins, unscoped, requested by the system administrator: informational only.
 """
 
-from cmm.admin import ReadOnlyModelAdmin
 from django.contrib import admin
 from django.db.models import OuterRef, Q, Subquery
 from guardian.admin import GuardedModelAdminMixin
@@ -27,8 +26,19 @@ site = admin.AdminSite(name="bench_admin")
 plain_site = admin.AdminSite(name="bench_plain_admin")
 
 
-class ReadOnlyAdmin(ReadOnlyModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin page to look at rows with, never to add, change or delete one (production has no admin)."""
+
     list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Case, site=site)
