@@ -274,6 +274,7 @@ ROUTES: dict[str, Route] = {
     "csp_report": PUBLIC,  # browsers report CSP violations without a session (audit.views.csp_report)
     "cases:home": Route(Action.HOME),
     "cases:list": Route(Action.LIST_CASES),
+    "cases:my_cases": Route(Action.LIST_CASES),
     "cases:referral_create": Route(Action.REGISTER_REFERRAL),
     "cases:own_referrals": Route(Action.OWN_REFERRALS),
     "cases:detail": Route(Action.VIEW),

@@ -19,6 +19,7 @@ from accounts.models import Agency
 WHAT_LABELS = {
     "home": gettext_lazy("Forsiden (egne sager og frister)"),
     "case_list": gettext_lazy("Sagslisten"),
+    "my_cases": gettext_lazy("Mine sager"),
     "case_page": gettext_lazy("Sagen"),
     "case_lookup": gettext_lazy("Opslag af en sag, der ikke findes eller ikke er synlig"),
     "route": gettext_lazy("Side, rollen ikke har adgang til"),

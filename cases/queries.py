@@ -229,3 +229,35 @@ def my_cases(user, limit: int = 10, *, visible: QuerySet[Case] | None = None) ->
     if user.role == Role.CMM_CONTACT_PERSON:
         qs = qs.filter(contact_person=user)
     return list(qs[:limit])
+
+
+def responsible_cases(user, limit: int = 300) -> list[Case]:
+    """ "Mine sager": the open cases the user is responsible for, newest first.
+
+    A CMM contact person's own (contact person); a CMM coordinator's team's (all CMM's if no team), with the
+    contact person for grouping; DIS staff the open cases DIS is competent for; an organisation its shared ones.
+    """
+    visible = policy.visible_cases(user)
+    qs = case_list(user, visible=visible).exclude(status=Case.Status.CLOSED)
+    if user.role == Role.CMM_CONTACT_PERSON:
+        qs = qs.filter(contact_person=user)
+    elif user.role == Role.CMM_COORDINATOR:
+        if user.team_id:
+            qs = qs.filter(team_id=user.team_id)
+        names = ("contact_person__first_name", "contact_person__last_name", "contact_person__username")
+        qs = qs.select_related("contact_person").only(*LIST_FIELDS, "contact_person", *names)
+    elif user.role in policy.DIS_ROLES:
+        qs = qs.filter(competent_authority=user.agency)
+    return list(qs[:limit])
+
+
+def by_contact_person(cases: list[Case]) -> list[tuple[str, list[Case]]]:
+    """The cases in a section per contact person, by name; the cases without one last ("" as the name)."""
+    groups: dict[int | None, list[Case]] = {}
+    for case in cases:
+        groups.setdefault(case.contact_person_id, []).append(case)
+    named = sorted(
+        ((str(rows[0].contact_person), rows) for key, rows in groups.items() if key is not None),
+        key=lambda group: group[0].casefold(),
+    )
+    return [*named, *([("", groups[None])] if None in groups else [])]

@@ -13,13 +13,13 @@ from django.views import View
 
 from access import fieldsets, policy
 from accounts import queries as account_queries
-from accounts.models import COMPETENT_AUTHORITIES
+from accounts.models import COMPETENT_AUTHORITIES, Role
 from audit.models import AuditEvent
 from audit.services import audit_read, audit_stale_write, filters_used
 from cmm.confirm import Confirmation, ConfirmationMixin
 from cmm.validators import ascii_int, page_number
 
-from . import queries, services, submissions
+from . import queries, services, submissions, worklist
 from .codes import ExploitationForm, MeansOfControl, labels
 from .deadlines import DeadlineKind
 from .errors import DomainError, StaleCase
@@ -28,18 +28,17 @@ from .forms import NotificationForm, ReferralForm
 from .models import Deadline
 
 PAGE_SIZE = 50
+TASKS_SHOWN = 50
+MY_CASES_SHOWN = 300
 
 
 def home(request):
+    """The start page, "Mine opgaver": what needs the user now, most urgent first (cases.worklist)."""
     can_list = policy.role_may(request.user, policy.Action.LIST_CASES)
-    my_cases, deadlines = [], []
+    tasks = []
     if can_list:
-        visible = policy.visible_cases(request.user)  # built once for both lists
-        my_cases = queries.my_cases(request.user, visible=visible)
-        deadlines = queries.pending_deadlines(request.user, visible=visible)
-        audit_read(
-            request, action=AuditEvent.Action.LIST, what="home", cases=[*my_cases, *(d.case_id for d in deadlines)]
-        )
+        tasks = worklist.tasks_for(request.user)
+        audit_read(request, action=AuditEvent.Action.LIST, what="home", cases=[task.case for task in tasks])
     # A coordinator's task: roles waiting for their approval (a count; the list is on its own page).
     role_requests = 0
     if policy.role_may(request.user, policy.Action.DECIDE_ROLE_REQUEST):
@@ -48,8 +47,8 @@ def home(request):
         request,
         "cases/home.html",
         {
-            "my_cases": my_cases,
-            "deadlines": deadlines,
+            "tasks": tasks[:TASKS_SHOWN],
+            "tasks_hidden": max(len(tasks) - TASKS_SHOWN, 0),
             "can_list": can_list,
             "can_register": policy.can_register_referral(request.user),
             "role_requests": role_requests,
@@ -68,6 +67,20 @@ def _list_url(data, page: int) -> str:
     if page > 1:
         params.append(("page", page))
     return reverse("cases:list") + (f"?{urlencode(params)}" if params else "")
+
+
+def my_cases(request):
+    """ "Mine sager": the open cases the user is responsible for; a coordinator's team's, by contact person."""
+    cases = queries.responsible_cases(request.user, limit=MY_CASES_SHOWN + 1)
+    audit_read(request, action=AuditEvent.Action.LIST, what="my_cases", cases=cases[:MY_CASES_SHOWN])
+    groups = None
+    if request.user.role == Role.CMM_COORDINATOR:
+        groups = queries.by_contact_person(cases[:MY_CASES_SHOWN])
+    return render(
+        request,
+        "cases/my_cases.html",
+        {"cases": cases[:MY_CASES_SHOWN], "groups": groups, "more": len(cases) > MY_CASES_SHOWN},
+    )
 
 
 def case_list(request):
@@ -143,6 +156,7 @@ def case_detail(request, number):
         for event in timeline:
             event.reason = ""
     audit_read(request, what="case_page", case=case, purpose=queries.read_purpose(case))
+    current = [deadline for deadline in shown_deadlines if deadline.status != Deadline.Status.CANCELLED]
     return render(
         request,
         "cases/case_detail.html",
@@ -151,7 +165,9 @@ def case_detail(request, number):
             "fields": fields.tree(),
             "staff_names": fields.staff_names,
             "share_purpose": fieldsets.SCOPE_LABELS.get(getattr(case, "share_scope", None)),
-            "deadlines": [deadline for deadline in shown_deadlines if deadline.status != Deadline.Status.CANCELLED],
+            "deadlines": current,
+            # A deadline close or overdue: the banner under the heading (cases/_deadline_banner.html).
+            "urgent": worklist.urgent_deadline(request.user, case, current),
             # Deadlines an extension replaced: history, not something to act on.
             "replaced_deadlines": [d for d in shown_deadlines if d.status == Deadline.Status.CANCELLED],
             "timeline": timeline,
@@ -306,9 +322,13 @@ class CaseActionView(ConfirmationMixin, View):
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                messages.success(request, self.success_message(case, result))
-                return redirect("cases:detail", number=case.number)
+                return self.done(request, case, data, result)
         return self.render(request, case, form, status=400)
+
+    def done(self, request, case, data, result):
+        """After the action: where the user lands, and what the page tells them."""
+        messages.success(request, self.success_message(case, result))
+        return redirect("cases:detail", number=case.number)
 
     def stale(self, request, case, message, *, sent_version: int):
         """The conflict page: the case as it is now, the user's input kept; a resubmit applies it to this version.

@@ -7,6 +7,7 @@ from access.policy import Action
 # The main menu: each entry is shown to the roles the policy lets take its action.
 MENU = [
     ("cases:home", Action.HOME, _("Forside")),
+    ("cases:my_cases", Action.LIST_CASES, _("Mine sager")),
     ("cases:list", Action.LIST_CASES, _("Sager")),
     ("cases:own_referrals", Action.OWN_REFERRALS, _("Mine henvisninger")),
     ("audit:search", Action.AUDIT_LOG, _("Adgangslog")),

@@ -12,6 +12,7 @@ from django.views import View
 
 from access import policy
 from access.policy import Action
+from accounts.models import COMPETENT_AUTHORITIES
 from audit import services as audit_services
 from audit.models import AuditEvent, ReadAlert
 from audit.services import audit_read
@@ -142,6 +143,34 @@ class HandoverDecideView(CaseActionView):
 
     def service(self, **kwargs):
         return services.handover_decide(request=self.request, **kwargs)
+
+    def done(self, request, case, data, result):
+        """Say what the decision did. A refusal may end the decider's access: then the start page says it."""
+        agency = dict(COMPETENT_AUTHORITIES)
+        if data["accept"]:
+            messages.success(
+                request,
+                _("Du har accepteret overdragelsen. %(agency)s er nu kompetent myndighed for sag %(number)s.")
+                % {"agency": agency[request.user.agency], "number": case.number},
+            )
+            return redirect("cases:detail", number=case.number)
+        stays_with = agency[case.competent_authority]
+        if policy.visible_cases(request.user).filter(pk=case.pk).exists():
+            messages.success(
+                request,
+                _("Du har afvist overdragelsen. Sag %(number)s bliver hos %(agency)s.")
+                % {"number": case.number, "agency": stays_with},
+            )
+            return redirect("cases:detail", number=case.number)
+        messages.success(
+            request,
+            _(
+                "Du har afvist overdragelsen. Sag %(number)s bliver hos %(agency)s, og du har ikke længere adgang "
+                "til den. Din begrundelse står i sagens tidslinje."
+            )
+            % {"number": case.number, "agency": stays_with},
+        )
+        return redirect("cases:home")
 
 
 class ResidenceStatusChangeView(CaseActionView):

@@ -51,6 +51,25 @@ def not_victim_case(referrer, assessor, **referral) -> Case:
     return assessed(make_case(referrer, **referral), assessor, decision="not_victim")
 
 
+def shared(case: Case, team, days: int = 30) -> Case:
+    """Shared for support on consent given today for `days` days, as the case's CMM contact person would."""
+    from grants import services as grants
+    from grants.models import Share
+
+    case = Case.objects.get(pk=case.pk)
+    today = timezone.localdate()
+    grants.share_create(
+        case=case,
+        actor=case.contact_person,
+        expected_version=case.version,
+        team=team,
+        scope=Share.Scope.SUPPORT,
+        consent_given_on=today,
+        expires_on=today + dt.timedelta(days=days),
+    )
+    return Case.objects.get(pk=case.pk)
+
+
 def bump_version(case: Case) -> int:
     """Another writer saves the case after this user loaded it."""
     Case.objects.filter(pk=case.pk).update(version=case.version + 1)

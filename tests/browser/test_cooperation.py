@@ -125,7 +125,7 @@ def test_a_case_shared_on_consent_is_seen_by_the_ngo_until_the_consent_is_withdr
     # The NGO worker now finds the case in their list and can open it.
     ngo = open_ui("ngo")
     ngo.login(ngo_worker)
-    main_menu(ngo.page).get_by_role("link", name="Sager").click()
+    main_menu(ngo.page).get_by_role("link", name="Sager", exact=True).click()
     rows = ngo.page.locator("#case-rows")
     expect(rows.get_by_role("link")).to_have_count(1)
     ngo.check("ngo-case-list")
@@ -252,7 +252,7 @@ def test_a_case_handed_over_from_cmm_to_dis_after_a_first_rejection_without_reas
     # While the request is pending the case is in the DIS caseworker's list.
     dis = open_ui("dis")
     dis.login(dis_worker)
-    main_menu(dis.page).get_by_role("link", name="Sager").click()
+    main_menu(dis.page).get_by_role("link", name="Sager", exact=True).click()
     dis.page.locator("#case-rows").get_by_role("link", name=case.number).click()
     expect(dis.page.get_by_test_id("case-authority")).to_have_text("Center mod Menneskehandel")
     dis.page.get_by_role("link", name="Tag stilling til overdragelse").click()
@@ -275,7 +275,9 @@ def test_a_case_handed_over_from_cmm_to_dis_after_a_first_rejection_without_reas
     dis.page.get_by_role("radio", name="Accepter overdragelsen").check()
     dis.page.get_by_role("button", name="Gem afgørelse").click()
     expect(dis.page).to_have_url(dis.url(f"/sager/{case.number}/"))
-    expect(dis.page.get_by_role("status")).to_have_text("Gemt.")
+    expect(dis.page.get_by_role("status")).to_have_text(
+        f"Du har accepteret overdragelsen. Udlændingestyrelsen er nu kompetent myndighed for sag {case.number}."
+    )
     expect(dis.page.get_by_test_id("case-authority")).to_have_text("Udlændingestyrelsen")
     expect(dis.page.get_by_role("link", name="Tag stilling til overdragelse")).to_have_count(0)
     expect(dis.page.get_by_role("region", name="Deling og overdragelse")).not_to_contain_text("afventer")

@@ -145,7 +145,7 @@ def test_referral_form_shows_errors_beside_fields_and_keeps_input(ui, coordinato
     menu_button.click()
     drawer = page.get_by_role("dialog", name="Menu")
     expect(drawer).to_be_visible()
-    expect(drawer.get_by_role("link", name="Sager")).to_have_attribute("aria-current", "true")
+    expect(drawer.get_by_role("link", name="Sager", exact=True)).to_have_attribute("aria-current", "true")
     expect(drawer.get_by_role("button", name="Log af")).to_be_visible()
     ui.check("mobile-menu-open", full_page=False, phone_only=True)
     page.keyboard.press("Escape")

@@ -22,7 +22,7 @@ from cases.models import Case
 from grants import services as grants
 from grants.models import Share
 from tests.factories import TeamFactory, login, make_case
-from tests.states import assessed, extended, granted
+from tests.states import assessed, extended, granted, shared
 
 pytestmark = pytest.mark.django_db
 
@@ -34,18 +34,7 @@ CASE_READ_MAX_QUERIES = MAX_QUERIES + 1
 
 def share_with(case, team):
     """Share the case on consent, as its CMM contact person would."""
-    case = Case.objects.get(pk=case.pk)
-    today = timezone.localdate()
-    grants.share_create(
-        case=case,
-        actor=case.contact_person,
-        expected_version=case.version,
-        team=team,
-        scope=Share.Scope.SUPPORT,
-        consent_given_on=today,
-        expires_on=today + dt.timedelta(days=30),
-    )
-    return Case.objects.get(pk=case.pk)
+    return shared(case, team)
 
 
 def add_cases(*, referrer, colleague, outsider, assessor, rounds):
@@ -158,3 +147,40 @@ def test_other_roles_lists_and_home_stay_within_the_limit(client, people, who, r
         with django_assert_max_num_queries(MAX_QUERIES):
             more, _ = count_queries(client, "get", url)
         assert more == few, url
+
+
+def add_tasks(*, referrer, rounds):
+    """Every kind of task the start page lists: deadlines, hand-overs to DIS, consents ending, unassigned victims."""
+    ngo = TeamFactory(agency=Agency.NGO, name="Reden")
+    for _ in range(rounds):
+        case = make_case(referrer, residence_status=ResidenceStatus.LEGAL_RESIDENCE)
+        grants.handover_request(case=case, actor=referrer, expected_version=case.version, reason="Nyt opholdsgrundlag")
+        share_with(make_case(referrer), ngo)  # consent for 30 days: ending within two weeks is a task
+        Share.objects.filter(case__contact_person=referrer).update(
+            expires_on=timezone.localdate() + dt.timedelta(days=5)
+        )
+        unassigned = make_case(referrer, residence_status=ResidenceStatus.LEGAL_RESIDENCE)
+        Case.objects.filter(pk=unassigned.pk).update(contact_person=None, status=Case.Status.IDENTIFIED)
+
+
+@pytest.mark.parametrize("who", ["cmm_worker", "coordinator", "dis_worker"])
+@pytest.mark.parametrize("url", ["/", "/mine-sager/"])
+def test_start_page_and_my_cases_with_every_kind_of_task_stay_within_the_limit(
+    client, people, who, url, request, django_assert_max_num_queries
+):
+    """The worklist is two queries (a UNION of the task kinds, then their cases), whatever the tasks."""
+    user = request.getfixturevalue(who)
+    login(client, user)
+    add_cases(**people, rounds=1)
+    add_tasks(referrer=people["referrer"], rounds=1)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        few, _ = count_queries(client, "get", url)
+
+    add_cases(**people, rounds=4)
+    add_tasks(referrer=people["referrer"], rounds=4)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        more, response = count_queries(client, "get", url)
+
+    assert more == few
+    if url == "/":
+        assert response.content.decode().count('data-testid="task"') > 4

@@ -1,0 +1,152 @@
+"""A working day from the start page: a contact person's morning, and a DIS caseworker's hand-overs.
+
+Each page is checked by axe at the laptop width and looked at again at 390 px (a phone), where nothing
+may scroll the page sideways.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases.codes import ResidenceStatus
+from cases.models import Case
+from grants import services as grants
+from grants.models import Handover
+from tests.factories import TeamFactory, make_case
+from tests.states import shared
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 900}
+
+
+def check_both_widths(ui, name: str) -> None:
+    """axe and a screenshot at the laptop width, then at 390 px: the page must not scroll sideways."""
+    page = ui.page
+    ui.check(name)
+    page.set_viewport_size(PHONE)
+    ui.check(f"{name}-390")
+    main_overflow = page.evaluate("() => document.querySelector('main').scrollWidth - window.innerWidth")
+    assert main_overflow <= 0, f"{name}: the content is {main_overflow} px wider than a 390 px screen"
+    page.set_viewport_size(LAPTOP)
+
+
+def tasks(page):
+    return page.get_by_test_id("worklist").get_by_test_id("task")
+
+
+def test_a_contact_persons_morning_from_the_worklist_to_the_action_and_back(ui, cmm_worker):
+    now = timezone.now()
+    # CMM is competent (legal residence): the contact person's team assesses the detained person.
+    late = make_case(
+        cmm_worker,
+        person={"given_name": "Grace", "family_name": "Okafor"},
+        detained=True,
+        detained_at=now - dt.timedelta(hours=75),
+        residence_status=ResidenceStatus.LEGAL_RESIDENCE,
+    )
+    soon = make_case(
+        cmm_worker,
+        person={"given_name": "Mai", "family_name": "Tran"},
+        detained=True,
+        detained_at=now - dt.timedelta(hours=30, minutes=30),  # 41 h 30 min left: "om 41 timer"
+    )
+    consent = shared(
+        make_case(cmm_worker, person={"given_name": "Ana", "family_name": "Pop"}),
+        TeamFactory(agency="NGO", name="Reden"),
+        days=5,
+    )
+    page = ui.page
+
+    ui.login(cmm_worker)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine opgaver")
+    expect(tasks(page)).to_have_count(3)
+    first, second, third = tasks(page).nth(0), tasks(page).nth(1), tasks(page).nth(2)
+    expect(first).to_contain_text("Identifikation af frihedsberøvet person (72 timer)")
+    expect(first).to_contain_text("Grace Okafor")
+    expect(first.locator(".badge-error")).to_have_text("3 timer over")
+    expect(second).to_contain_text("Mai Tran")
+    expect(second).to_contain_text("om 41 timer")
+    expect(third).to_contain_text("Samtykket til deling med Reden udløber")
+    expect(third).to_contain_text("om 5 dage")
+    expect(page.get_by_test_id("worklist").locator(".badge")).to_have_count(1)  # 41 hours, 5 days: not yet close
+    assert soon.number in second.inner_text() and consent.number in third.inner_text()
+    check_both_widths(ui, "worklist")
+
+    # The most urgent: its case, where the deadline is the banner under the heading.
+    first.get_by_role("link", name=late.number, exact=True).click()
+    expect(page).to_have_url(ui.url(f"/sager/{late.number}/"))
+    banner = page.get_by_test_id("deadline-banner")
+    expect(banner).to_have_class("alert alert-error")
+    expect(banner).to_contain_text(
+        "Fristen er overskredet: Identifikation af frihedsberøvet person (72 timer), 3 timer over"
+    )
+    check_both_widths(ui, "case-with-banner")
+
+    # The action that meets it, from the banner.
+    banner.get_by_role("link", name="Registrér vurdering").click()
+    expect(page).to_have_url(ui.url(f"/sager/{late.number}/vurdering/"))
+    check_both_widths(ui, "assessment-form")
+    page.get_by_role("radio", name="Vurderet som offer", exact=True).check()
+    page.get_by_label("Begrundelse").fill("Samtale med tolk; klare indikatorer på tvangsarbejde.")
+    page.get_by_role("button", name="Registrér vurdering").click()
+    expect(page).to_have_url(ui.url(f"/sager/{late.number}/"))
+    expect(page.get_by_test_id("deadline-banner")).to_have_count(0)
+
+    # Back to the start page: one task fewer.
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Forside").click()
+    expect(tasks(page)).to_have_count(2)
+    expect(page.get_by_test_id("worklist")).not_to_contain_text(late.number)
+    check_both_widths(ui, "worklist-after")
+    assert Case.objects.get(pk=late.pk).status == Case.Status.IDENTIFIED
+
+
+def test_a_dis_caseworker_accepts_one_hand_over_and_refuses_another_from_the_start_page(ui, cmm_worker, dis_worker):
+    handed = []
+    for given_name in ("Ion", "Lena"):
+        case = make_case(
+            cmm_worker, person={"given_name": given_name}, residence_status=ResidenceStatus.LEGAL_RESIDENCE
+        )
+        grants.handover_request(case=case, actor=cmm_worker, expected_version=case.version, reason="Ny tilladelse")
+        handed.append(case)
+    accepted, refused = handed
+    page = ui.page
+
+    ui.login(dis_worker)
+    expect(tasks(page)).to_have_count(2)
+    expect(tasks(page).first).to_contain_text("Overdragelse fra Center mod Menneskehandel venter på jeres afgørelse")
+    check_both_widths(ui, "handovers")
+
+    tasks(page).filter(has_text=accepted.number).get_by_role("link", name="Tag stilling til overdragelse").click()
+    expect(page).to_have_url(ui.url(f"/sager/{accepted.number}/overdragelse/afgoer/"))
+    check_both_widths(ui, "handover-decide")
+    page.get_by_role("radio", name="Accepter overdragelsen").check()
+    page.get_by_role("button", name="Gem afgørelse").click()
+    expect(page).to_have_url(ui.url(f"/sager/{accepted.number}/"))
+    expect(page.get_by_role("status")).to_have_text(
+        f"Du har accepteret overdragelsen. Udlændingestyrelsen er nu kompetent myndighed for sag {accepted.number}."
+    )
+    check_both_widths(ui, "handover-accepted")
+
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Forside").click()
+    expect(tasks(page)).to_have_count(1)
+    tasks(page).get_by_role("link", name="Tag stilling til overdragelse").click()
+    page.get_by_role("radio", name="Afvis overdragelsen").check()
+    page.get_by_label("Begrundelse").fill("Personen har stadig lovligt ophold.")
+    page.get_by_role("button", name="Gem afgørelse").click()
+
+    # The case is CMM's again and out of DIS's sight: the start page says what happened, not "Siden findes ikke".
+    expect(page).to_have_url(ui.url("/"))
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Du har afvist overdragelsen. Sag {refused.number} bliver hos Center mod Menneskehandel, og du har ikke"
+        " længere adgang til den."
+    )
+    expect(page.get_by_test_id("no-tasks")).to_have_text("Ingen opgaver lige nu.")
+    check_both_widths(ui, "handover-refused")
+    assert list(Handover.objects.order_by("case_id").values_list("status", flat=True)) == [
+        Handover.Status.ACCEPTED,
+        Handover.Status.REJECTED,
+    ]
