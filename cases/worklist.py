@@ -11,8 +11,8 @@ Urgency, the same on the start page and the case page's banner:
 - past its time (or its last day) it is overdue.
 Hours are counted down in hours ("om 18 timer"); days in days to the last day ("om 3 dage", "i morgen").
 
-The tasks are two queries whatever the data: one UNION of the task kinds (each part walks an index in
-order and stops at `PER_KIND`), and one for the cases they belong to.
+The tasks are three queries whatever the data: one UNION of the task kinds (each part walks an index in
+order and stops at `PER_KIND`), one for the cases they belong to, and one for those cases' deadlines.
 """
 
 import datetime as dt
@@ -256,7 +256,7 @@ def task_parts(user, visible: QuerySet[Case], now) -> list[QuerySet]:
 
 
 def tasks_for(user, *, visible: QuerySet[Case] | None = None, now=None) -> list[Task]:
-    """The user's tasks, most urgent first (two queries)."""
+    """The user's tasks, most urgent first (three queries)."""
     now = now or timezone.now()
     visible = policy.visible_cases(user) if visible is None else visible
     first, *others = task_parts(user, visible, now)
@@ -267,8 +267,16 @@ def tasks_for(user, *, visible: QuerySet[Case] | None = None, now=None) -> list[
     fields = ["id", "number", "status", "competent_authority", "exit_reason"]
     if names:
         fields += ["person__given_name", "person__family_name"]
-    cases_qs = Case.objects.filter(pk__in={row[0] for row in rows})
-    cases = {case.pk: case for case in (cases_qs.select_related("person") if names else cases_qs).only(*fields)}
+    # Whether an action applies reads the case's period and deadlines (access.policy.refusal): they come along,
+    # one join and one query for all the tasks' cases, not a query per row.
+    fields += ["period__case_id", "period__kind", "period__starts_on", "period__days_total"]
+    cases_qs = (
+        Case.objects.filter(pk__in={row[0] for row in rows})
+        .select_related("period", *(["person"] if names else []))
+        .prefetch_related("deadlines")
+        .only(*fields)
+    )
+    cases = {case.pk: case for case in cases_qs}
     tasks = []
     for case_id, kind, at, day, detail, _ref in rows:
         case = cases[case_id]

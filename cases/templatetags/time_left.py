@@ -78,7 +78,7 @@ def _what(task) -> str:
 def _when(task) -> str:
     if task.left is not None:
         return urgency_tag(task.left)
-    day = fastdate(template_localtime(task.since), "j. F Y")
+    day = fastdate(template_localtime(task.since), "DATE_FORMAT")
     if task.kind == worklist.HANDOVER:
         return _html(SINCE, words=gettext("anmodet %(day)s") % {"day": day})
     return _html(SINCE, words=gettext("oprettet %(day)s") % {"day": day})

@@ -147,13 +147,16 @@ class Browser:
         """At 1366 and at 390 px: screenshot the page, then fail on serious or critical WCAG 2.1 A/AA problems
         or console errors, and at 390 px on a page that scrolls sideways. The window's size is restored.
 
-        `phone_only` for a state only a phone has (the open menu drawer, which a wider window closes).
+        `phone_only` for a state only a phone has (the open menu drawer, which a wider window closes). The print
+        view is looked at once: on paper the window's width does not apply.
         """
         page = self.page
         page.wait_for_load_state("load")
         self.shots += 1
         original = page.viewport_size
         sizes = [PHONE] if phone_only else [PHONE, DESKTOP] if original == PHONE else [DESKTOP, PHONE]
+        if page.evaluate("() => matchMedia('print').matches"):
+            sizes = [DESKTOP]  # the print view (emulate_media): a sheet of paper, not a phone's window
         violations: list[dict] = []
         try:
             for size in sizes:

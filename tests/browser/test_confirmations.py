@@ -61,9 +61,11 @@ def test_not_a_victim_asks_first_and_a_cancel_changes_nothing(ui, cmm_worker, di
     page.get_by_role("button", name="Registrér vurdering").click()
     page.get_by_role("button", name="Ja, registrér “ikke offer” og afslut sagen").click()
     expect(page).to_have_url(ui.url(f"/sager/{case.number}/"))
-    expect(page.get_by_role("status")).to_contain_text("Vurderingen er registreret: ikke vurderet som offer")
+    expect(page.get_by_role("status").filter(has_text="Vurderingen er registreret")).to_contain_text(
+        "Vurderingen er registreret: ikke vurderet som offer"
+    )
     expect(page.get_by_test_id("case-status")).to_have_text("Afsluttet")
-    expect(page.get_by_role("link", name="Registrér underretning")).to_be_visible()
+    expect(page.locator(".actions").get_by_role("link", name="Registrér underretning")).to_be_visible()
     check_both_widths(ui, "not-victim-recorded")
     assert Case.objects.get(pk=case.pk).exit_reason == Case.ExitReason.NOT_VICTIM
 

@@ -86,8 +86,9 @@ def test_the_ngo_sees_its_own_share_until_the_consent_is_withdrawn_and_then_that
     ui.login(cmm_worker)
     ui.goto(f"/sager/{case.number}/")
     sharing = ui.page.get_by_role("region", name="Deling og overdragelse")
-    sharing.get_by_role("button", name="Samtykket er tilbagekaldt: stop delingen (Reden København)").click()
-    expect(ui.page.get_by_role("status")).to_contain_text("organisationen har ikke længere adgang til sagen")
+    sharing.get_by_role("link", name="Samtykket er tilbagekaldt: stop delingen (Reden København)").click()
+    ui.page.get_by_role("button", name="Ja, stop delingen med Reden København").click()
+    expect(ui.page.get_by_role("status")).to_contain_text("har ikke længere adgang til sagen")
 
     # The NGO's next visit: the case number it had, and that its access ended; nothing about the person.
     denied_before = len(denied_lookups(nora))
