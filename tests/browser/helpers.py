@@ -92,6 +92,18 @@ def input_value(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
 
 
+def choose(page, label: str, typed: str, option: str) -> None:
+    """Type part of a name into an autocomplete and pick the suggestion, as a person would."""
+    field = page.get_by_role("combobox", name=re.compile(f"^{label}"))
+    field.fill(typed)
+    suggestions = page.get_by_role("listbox").get_by_role("option")
+    suggestions.filter(has_text=re.compile(f"^{option}$")).click()
+    if label == "Statsborgerskab":
+        # The list of countries takes the choice and then empties the input for the next one: wait for that,
+        # or the next letters typed would be emptied with it.
+        expect(field).to_have_value("")
+
+
 class Browser:
     """One browser page (one tab with its own cookies) and what it has logged to its console."""
 

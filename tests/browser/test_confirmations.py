@@ -21,19 +21,6 @@ from .helpers import local_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
-
-
-def check_both_widths(ui, name: str) -> None:
-    """axe and a screenshot at desktop width, then at a phone's: no sideways scroll of the page."""
-    ui.page.set_viewport_size(DESKTOP)
-    ui.check(name)
-    ui.page.set_viewport_size(PHONE)
-    ui.check(f"{name}-390")
-    assert ui.page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
-    ui.page.set_viewport_size(DESKTOP)
-
 
 def test_not_a_victim_asks_first_and_a_cancel_changes_nothing(ui, cmm_worker, dis_worker):
     case = make_case(cmm_worker)
@@ -48,7 +35,7 @@ def test_not_a_victim_asks_first_and_a_cancel_changes_nothing(ui, cmm_worker, di
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrér “ikke offer”")
     expect(page.get_by_test_id("confirm-consequence")).to_contain_text("Sagen afsluttes")
     expect(page.get_by_test_id("confirm-summary")).to_contain_text("Ingen indikatorer i samtalen.")
-    check_both_widths(ui, "not-victim-confirm")
+    ui.check("not-victim-confirm")
 
     # Back: the form again, as it was typed; the case is untouched.
     page.get_by_role("button", name="Tilbage").click()
@@ -66,7 +53,7 @@ def test_not_a_victim_asks_first_and_a_cancel_changes_nothing(ui, cmm_worker, di
     )
     expect(page.get_by_test_id("case-status")).to_have_text("Afsluttet")
     expect(page.locator(".actions").get_by_role("link", name="Registrér underretning")).to_be_visible()
-    check_both_widths(ui, "not-victim-recorded")
+    ui.check("not-victim-recorded")
     assert Case.objects.get(pk=case.pk).exit_reason == Case.ExitReason.NOT_VICTIM
 
 
@@ -81,7 +68,7 @@ def test_stopping_a_share_goes_through_a_page_naming_the_organisation(ui, cmm_wo
     page.get_by_role("link", name="Samtykket er tilbagekaldt: stop delingen (Reden)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stop delingen med Reden")
     expect(page.get_by_test_id("confirm-consequence")).to_contain_text("Reden mister straks adgangen til sagen")
-    check_both_widths(ui, "share-withdraw-confirm")
+    ui.check("share-withdraw-confirm")
 
     # Back to the case: still shared.
     page.get_by_role("link", name="Tilbage").click()
@@ -93,7 +80,7 @@ def test_stopping_a_share_goes_through_a_page_naming_the_organisation(ui, cmm_wo
     expect(page.get_by_role("status")).to_have_text(
         "Delingen med Reden er stoppet: organisationen har ikke længere adgang til sagen."
     )
-    check_both_widths(ui, "share-withdrawn")
+    ui.check("share-withdrawn")
     assert Share.objects.get(pk=share.pk).withdrawn_at is not None
 
 
@@ -114,7 +101,7 @@ def test_an_extension_reports_every_problem_at_once_then_says_the_new_last_day(u
     expect(summary).to_contain_text("forberedt hjemrejse")
     expect(page.locator(".form-error-message")).to_have_count(3)
     expect(page.locator("main")).not_to_contain_text("Dette felt er påkrævet")
-    check_both_widths(ui, "extension-errors")
+    ui.check("extension-errors")
 
     page.get_by_label("Forlæng med (dage)").fill("30")
     page.get_by_label("Særlige omstændigheder").fill("Indlagt på hospital.")
@@ -124,7 +111,7 @@ def test_an_extension_reports_every_problem_at_once_then_says_the_new_last_day(u
     expect(page.get_by_role("status")).to_have_text(
         f"Perioden er forlænget til og med {local_text(last_day, 'j. F Y')}: 60 dage i alt."
     )
-    check_both_widths(ui, "extension-done")
+    ui.check("extension-done")
 
 
 def test_at_120_days_the_case_page_says_why_there_is_no_extension(ui, cmm_worker, dis_worker):
@@ -139,4 +126,4 @@ def test_at_120_days_the_case_page_says_why_there_is_no_extension(ui, cmm_worker
     expect(ui.page.get_by_test_id("case-unavailable")).to_contain_text(
         "Perioden har nået det højeste antal dage, 120, og kan ikke forlænges mere."
     )
-    check_both_widths(ui, "case-at-120-days")
+    ui.check("case-at-120-days")

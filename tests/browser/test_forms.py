@@ -17,7 +17,7 @@ from identification import services as identification
 from identification.models import Assessment, Period
 from tests.factories import UserFactory, make_case
 
-from .helpers import input_value
+from .helpers import choose, input_value
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,11 +75,9 @@ def test_referral_form_shows_errors_beside_fields_and_keeps_input(ui, coordinato
     }
     for label, value in typed.items():
         page.get_by_label(label).fill(value)
-    for part, country in (("niger", "Nigeria"), ("rumæ", "Rumænien")):
-        page.get_by_role("combobox", name=re.compile("^Statsborgerskab")).fill(part)
-        page.get_by_role("listbox").get_by_role("option").filter(has_text=re.compile(f"^{country}$")).click()
-    page.get_by_role("combobox", name=re.compile("^Sprog")).fill("engel")
-    page.get_by_role("listbox").get_by_role("option").filter(has_text=re.compile("^Engelsk$")).click()
+    choose(page, "Statsborgerskab", "niger", "Nigeria")
+    choose(page, "Statsborgerskab", "rumæ", "Rumænien")
+    choose(page, "Sprog", "engel", "Engelsk")
     page.get_by_label("Køn").select_option(label="Kvinde")
     page.get_by_label("Relation til rekrutteringsperson").select_option(label="Ukendt")
     page.get_by_label("Henvist af").select_option("NGO")

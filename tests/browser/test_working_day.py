@@ -19,20 +19,6 @@ from tests.states import shared
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 900}
-
-
-def check_both_widths(ui, name: str) -> None:
-    """axe and a screenshot at the laptop width, then at 390 px: the page must not scroll sideways."""
-    page = ui.page
-    ui.check(name)
-    page.set_viewport_size(PHONE)
-    ui.check(f"{name}-390")
-    main_overflow = page.evaluate("() => document.querySelector('main').scrollWidth - window.innerWidth")
-    assert main_overflow <= 0, f"{name}: the content is {main_overflow} px wider than a 390 px screen"
-    page.set_viewport_size(LAPTOP)
-
 
 def tasks(page):
     return page.get_by_test_id("worklist").get_by_test_id("task")
@@ -74,7 +60,7 @@ def test_a_contact_persons_morning_from_the_worklist_to_the_action_and_back(ui, 
     expect(third).to_contain_text("om 5 dage")
     expect(page.get_by_test_id("worklist").locator(".badge")).to_have_count(1)  # 41 hours, 5 days: not yet close
     assert soon.number in second.inner_text() and consent.number in third.inner_text()
-    check_both_widths(ui, "worklist")
+    ui.check("worklist")
 
     # The most urgent: its case, where the deadline is the banner under the heading.
     first.get_by_role("link", name=late.number, exact=True).click()
@@ -84,12 +70,12 @@ def test_a_contact_persons_morning_from_the_worklist_to_the_action_and_back(ui, 
     expect(banner).to_contain_text(
         "Fristen er overskredet: Identifikation af frihedsberøvet person (72 timer), 3 timer over"
     )
-    check_both_widths(ui, "case-with-banner")
+    ui.check("case-with-banner")
 
     # The action that meets it, from the banner.
     banner.get_by_role("link", name="Registrér vurdering").click()
     expect(page).to_have_url(ui.url(f"/sager/{late.number}/vurdering/"))
-    check_both_widths(ui, "assessment-form")
+    ui.check("assessment-form")
     page.get_by_role("radio", name="Vurderet som offer", exact=True).check()
     page.get_by_label("Begrundelse").fill("Samtale med tolk; klare indikatorer på tvangsarbejde.")
     page.get_by_role("button", name="Registrér vurdering").click()
@@ -100,7 +86,7 @@ def test_a_contact_persons_morning_from_the_worklist_to_the_action_and_back(ui, 
     page.get_by_role("navigation", name="Hovedmenu").first.get_by_role("link", name="Forside").click()
     expect(tasks(page)).to_have_count(2)
     expect(page.get_by_test_id("worklist")).not_to_contain_text(late.number)
-    check_both_widths(ui, "worklist-after")
+    ui.check("worklist-after")
     assert Case.objects.get(pk=late.pk).status == Case.Status.IDENTIFIED
 
 
@@ -118,18 +104,18 @@ def test_a_dis_caseworker_accepts_one_hand_over_and_refuses_another_from_the_sta
     ui.login(dis_worker)
     expect(tasks(page)).to_have_count(2)
     expect(tasks(page).first).to_contain_text("Overdragelse fra Center mod Menneskehandel venter på jeres afgørelse")
-    check_both_widths(ui, "handovers")
+    ui.check("handovers")
 
     tasks(page).filter(has_text=accepted.number).get_by_role("link", name="Tag stilling til overdragelse").click()
     expect(page).to_have_url(ui.url(f"/sager/{accepted.number}/overdragelse/afgoer/"))
-    check_both_widths(ui, "handover-decide")
+    ui.check("handover-decide")
     page.get_by_role("radio", name="Accepter overdragelsen").check()
     page.get_by_role("button", name="Gem afgørelse").click()
     expect(page).to_have_url(ui.url(f"/sager/{accepted.number}/"))
     expect(page.get_by_role("status")).to_have_text(
         f"Du har accepteret overdragelsen. Udlændingestyrelsen er nu kompetent myndighed for sag {accepted.number}."
     )
-    check_both_widths(ui, "handover-accepted")
+    ui.check("handover-accepted")
 
     page.get_by_role("navigation", name="Hovedmenu").first.get_by_role("link", name="Forside").click()
     expect(tasks(page)).to_have_count(1)
@@ -145,7 +131,7 @@ def test_a_dis_caseworker_accepts_one_hand_over_and_refuses_another_from_the_sta
         " længere adgang til den."
     )
     expect(page.get_by_test_id("no-tasks")).to_have_text("Ingen opgaver lige nu.")
-    check_both_widths(ui, "handover-refused")
+    ui.check("handover-refused")
     assert list(Handover.objects.order_by("case_id").values_list("status", flat=True)) == [
         Handover.Status.ACCEPTED,
         Handover.Status.REJECTED,
