@@ -338,6 +338,12 @@ class Deadline(models.Model):
                 condition=models.Q(closed_at__isnull=True, status__in=["open", "missed"]),
             ),
             models.Index(fields=["case", "status"], name="deadline_case_status"),
+            # The start page's tasks: the pending deadlines of the user's own cases, found case by case.
+            models.Index(
+                fields=["case", "due_at"],
+                name="deadline_pending_case",
+                condition=models.Q(closed_at__isnull=True, status__in=["open", "missed"]),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

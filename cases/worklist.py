@@ -11,15 +11,15 @@ Urgency, the same on the start page and the case page's banner:
 - past its time (or its last day) it is overdue.
 Hours are counted down in hours ("om 18 timer"); days in days to the last day ("om 3 dage", "i morgen").
 
-The tasks are three queries whatever the data: one UNION of the task kinds (each part walks an index in
-order and stops at `PER_KIND`), one for the cases they belong to, and one for those cases' deadlines.
+The tasks are two queries whatever the data: one UNION of the task kinds (each part walks an index in
+order and stops at `PER_KIND`), and one for the cases they belong to.
 """
 
 import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from django.db.models import CharField, DateField, DateTimeField, F, IntegerField, Q, QuerySet, Value
+from django.db.models import CharField, DateField, DateTimeField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,8 @@ from grants.models import Handover, Share
 from .deadlines import DAY_DEADLINES, DeadlineKind
 from .models import Case, Deadline
 
-PER_KIND = 50  # rows per task kind; the page shows the most urgent of them
+SHOWN = 20  # the start page shows the 20 most urgent tasks: a morning's list, not a register
+PER_KIND = SHOWN + 1  # rows per task kind: the most urgent SHOWN of all kinds are among them; one more tells of more
 HOURS_CLOSE = 24
 DAYS_CLOSE = 3
 SHARE_ENDING_DAYS = 14  # a consent ending within two weeks is a task: ask the person to renew it
@@ -60,6 +61,7 @@ ACTION_LABELS = {
 }
 PENDING = Q(closed_at__isnull=True, status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED])
 VICTIM_STATES = (Case.Status.IDENTIFIED, Case.Status.PERIOD)
+_PENDING_NOTIFICATION = Deadline.objects.filter(PENDING, case=OuterRef("pk"), kind=DeadlineKind.NOT_VICTIM_NOTIFICATION)
 
 
 @dataclass(frozen=True)
@@ -256,7 +258,7 @@ def task_parts(user, visible: QuerySet[Case], now) -> list[QuerySet]:
 
 
 def tasks_for(user, *, visible: QuerySet[Case] | None = None, now=None) -> list[Task]:
-    """The user's tasks, most urgent first (three queries)."""
+    """The user's tasks, most urgent first (two queries)."""
     now = now or timezone.now()
     visible = policy.visible_cases(user) if visible is None else visible
     first, *others = task_parts(user, visible, now)
@@ -267,13 +269,14 @@ def tasks_for(user, *, visible: QuerySet[Case] | None = None, now=None) -> list[
     fields = ["id", "number", "status", "competent_authority", "exit_reason"]
     if names:
         fields += ["person__given_name", "person__family_name"]
-    # Whether an action applies reads the case's period and deadlines (access.policy.refusal): they come along,
-    # one join and one query for all the tasks' cases, not a query per row.
+    # Whether an action applies reads the case's period (access.policy.refusal): it comes along in one join.
     fields += ["period__case_id", "period__kind", "period__starts_on", "period__days_total"]
     cases_qs = (
         Case.objects.filter(pk__in={row[0] for row in rows})
         .select_related("period", *(["person"] if names else []))
-        .prefetch_related("deadlines")
+        # Whether a notification is still to record: the one condition (access.policy.notification_refusal)
+        # that would read the case's deadlines, answered in the same query.
+        .annotate(notification_pending=Exists(_PENDING_NOTIFICATION))
         .only(*fields)
     )
     cases = {case.pk: case for case in cases_qs}
