@@ -47,12 +47,45 @@ WIDGET_CLASSES = {
 }
 
 
+def required_message(field: forms.Field) -> str:
+    """What to do about an empty required field, naming it: never Django's "Dette felt er påkrævet"."""
+    label = str(field.label or "")
+    if label[1:2].islower():  # "Afgørelsen" reads "afgørelsen" mid-sentence; "CPR-nummer" stays as it is
+        label = label[0].lower() + label[1:]
+    if isinstance(field.widget, forms.CheckboxInput):
+        return _("Markér “%(label)s”.") % {"label": field.label}
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)):
+        return _("Vælg %(label)s.") % {"label": label}
+    return _("Udfyld %(label)s.") % {"label": label}
+
+
+# Django's own texts for a date, a time or a number that cannot be read, in the user's terms.
+INVALID_MESSAGES = {
+    forms.DateTimeField: DATE_INVALID,
+    forms.DateField: DATE_INVALID,
+    forms.TimeField: TIME_INVALID,
+    forms.IntegerField: _("Skriv et helt tal, for eksempel 30."),
+}
+
+
 class DkfdsForm(forms.Form):
-    """Give every widget the design system's class; errors and hints are linked for screen readers."""
+    """Give every widget the design system's class; errors and hints are linked for screen readers.
+
+    A form's own error texts stay; where it has none, an empty required field or an unreadable date or number
+    gets a text that names the field and says what to do, not Django's stock text.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if field.error_messages.get("required") is forms.Field.default_error_messages["required"]:
+                field.error_messages["required"] = required_message(field)
+            for field_class, text in INVALID_MESSAGES.items():
+                if isinstance(field, field_class):
+                    stock = field_class.default_error_messages.get("invalid")
+                    if field.error_messages.get("invalid") is stock:
+                        field.error_messages["invalid"] = text
+                    break
             for widget_class, css in WIDGET_CLASSES.items():
                 if isinstance(field.widget, widget_class):
                     if css:
