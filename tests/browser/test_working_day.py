@@ -15,7 +15,7 @@ from cases.models import Case
 from grants import services as grants
 from grants.models import Handover
 from tests.factories import TeamFactory, make_case
-from tests.states import shared
+from tests.states import identified_case, shared
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -136,3 +136,38 @@ def test_a_dis_caseworker_accepts_one_hand_over_and_refuses_another_from_the_sta
         Handover.Status.ACCEPTED,
         Handover.Status.REJECTED,
     ]
+
+
+def test_a_coordinators_morning_the_teams_overdue_deadlines_unassigned_victims_and_mine_sager(
+    ui, coordinator, cmm_worker, cmm_colleague
+):
+    now = timezone.now()
+    overdue = make_case(
+        cmm_colleague,
+        person={"given_name": "Joy", "family_name": "Eze"},
+        detained=True,
+        detained_at=now - dt.timedelta(hours=80),
+        residence_status=ResidenceStatus.LEGAL_RESIDENCE,
+    )
+    unassigned = identified_case(cmm_worker, cmm_worker, residence_status=ResidenceStatus.LEGAL_RESIDENCE)
+    Case.objects.filter(pk=unassigned.pk).update(contact_person=None)
+    ordinary = make_case(cmm_worker, person={"given_name": "Lina", "family_name": "Berg"})
+    page = ui.page
+
+    ui.login(coordinator)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine opgaver")
+    worklist = page.get_by_test_id("worklist")
+    expect(tasks(page).first).to_contain_text("Joy Eze")
+    expect(tasks(page).first.locator(".badge-error")).to_have_text("8 timer over")
+    expect(worklist).to_contain_text(unassigned.number)
+    expect(worklist).not_to_contain_text(ordinary.number)  # nothing due, and it has a contact person
+    assert overdue.number in tasks(page).first.inner_text()
+    ui.check("coordinator-worklist")
+
+    page.get_by_role("navigation", name="Hovedmenu").first.get_by_role("link", name="Mine sager").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine sager")
+    groups = page.get_by_role("heading", level=2)
+    expect(groups.last).to_contain_text("Uden kontaktperson")
+    expect(page.locator("main")).to_contain_text(str(cmm_colleague))
+    expect(page.locator("main")).to_contain_text(ordinary.number)
+    ui.check("coordinator-mine-sager")
