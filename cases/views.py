@@ -108,7 +108,7 @@ def case_list(request):
         # scope with its grants read as lists first (policy.visible_cases(listed=True): a small query or two,
         # then the count comes from the indexes), the same queries for any list length.
         rows = list(filterset.qs[start : start + PAGE_SIZE + 1])
-        total = CaseFilter(data, queryset=policy.visible_cases(request.user, listed=True)).qs.count()
+        total = filterset.filter_queryset(policy.visible_cases(request.user, listed=True)).count()
     # One audit row for the page: the cases shown and the names of the filters used, never their values.
     used = filters_used(data, CaseFilter.Meta.fields)
     audit_read(
