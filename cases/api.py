@@ -258,6 +258,14 @@ class OwnReferralListApi(APIView):
         status = serializers.CharField()
         competent_authority = serializers.CharField()
         created_at = serializers.DateTimeField()
+        referrer_reference = serializers.CharField(help_text="The referrer's own reference (journal number).")
+        identification = serializers.ChoiceField(
+            choices=[queries.IN_TIME, queries.LATE, queries.AWAITING],
+            allow_blank=True,
+            help_text='For a detained person: identified within 72 hours ("in_time"), after ("late"), or not yet'
+            ' ("pending"); empty for a person not detained.',
+        )
+        identification_due_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request):

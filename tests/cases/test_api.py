@@ -101,7 +101,30 @@ def test_police_may_not_list_cases_but_see_the_status_of_their_own_referrals(cli
 
     assert listing.status_code == 403
     assert [row["number"] for row in referrals.json()] == [own.number]
-    assert set(referrals.json()[0]) == {"number", "status", "competent_authority", "created_at"}
+    assert set(referrals.json()[0]) == {
+        "number",
+        "status",
+        "competent_authority",
+        "created_at",
+        "referrer_reference",
+        "identification",
+        "identification_due_at",
+    }
+
+
+def test_the_own_referrals_api_gives_the_referrers_reference_and_the_72_hour_outcome(client, police):
+    detained_at = timezone.now() - dt.timedelta(hours=2)
+    detained = make_case(police, detained=True, detained_at=detained_at, referrer_reference="0100-12345-00001-26")
+    free = make_case(police)
+
+    rows = {row["number"]: row for row in as_user(client, police).get("/api/v1/referrals/mine/").json()}
+
+    assert rows[detained.number]["referrer_reference"] == "0100-12345-00001-26"
+    assert rows[detained.number]["identification"] == "pending"
+    assert dt.datetime.fromisoformat(rows[detained.number]["identification_due_at"]) == detained_at + dt.timedelta(
+        hours=72
+    )
+    assert (rows[free.number]["identification"], rows[free.number]["identification_due_at"]) == ("", None)
 
 
 def test_a_case_shared_with_an_ngo_worker_is_the_only_one_they_list(client, cmm_worker, ngo_worker):

@@ -600,3 +600,12 @@ def test_own_referrals_show_the_referrers_reference_and_whether_identification_c
     assert "Ikke frihedsberøvet" in rows[not_detained.number]
     # The status only: nothing of the person, no way into the file.
     assert "Testesen" not in page.text and page.main.find("tbody").find("a") is None
+
+
+def test_ret_on_a_group_of_choices_puts_the_cursor_in_the_group(client, cmm_worker):
+    login(client, cmm_worker)
+
+    page = Page(client.post("/sager/ny/", referral_post(step=None, edit="residence_status")))
+
+    radios = page.main.find_all("input", name="residence_status")
+    assert ["autofocus" in radio.attrs for radio in radios] == [True] + [False] * (len(radios) - 1)
