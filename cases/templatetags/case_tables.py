@@ -74,7 +74,7 @@ def case_rows(cases):
                 family_name=case.person.family_name,
                 status=case.get_status_display(),
                 authority=case.get_competent_authority_display(),
-                nationalities=", ".join(case.person.nationalities),
+                nationalities=", ".join(case.person.nationality_names),
                 next_due=_date(case.next_due) if case.next_due else "–",
             )
             for case in cases

@@ -107,3 +107,14 @@ def test_the_browser_keeps_no_copy_of_a_typed_search(client, cmm_worker):
     search = Page(client.get("/sager/")).main.find("input", name="q")
 
     assert (search.attrs["autocomplete"], search.attrs["spellcheck"]) == ("off", "false")
+
+
+@pytest.mark.parametrize(("language", "names"), [("da", "Nigeria, Rumænien"), ("en", "Nigeria, Romania")])
+def test_the_list_names_the_countries_in_the_pages_language(client, cmm_worker, language, names):
+    case = make_case(cmm_worker, person={"nationalities": ["NG", "RO"]})
+    login(client, cmm_worker)
+    client.cookies["django_language"] = language
+
+    row = Page(client.get("/sager/", HTTP_ACCEPT_LANGUAGE=language)).main.find("tbody").find("tr")
+
+    assert case.number in row.text and names in row.text

@@ -133,7 +133,7 @@ CASE_ROWS_LOOP = """{% load fastdate %}{% for case in cases %}
       <td>{{ case.person.given_name }} {{ case.person.family_name }}</td>
       <td>{{ case.get_status_display }}</td>
       <td>{{ case.get_competent_authority_display }}</td>
-      <td>{{ case.person.nationalities|join:", " }}</td>
+      <td>{{ case.person.nationality_names|join:", " }}</td>
       <td>{% if case.next_due %}{{ case.next_due|fastdate:"SHORT_DATETIME_FORMAT" }}{% else %}–{% endif %}</td>
     </tr>
 {% endfor %}"""  # noqa: E501
