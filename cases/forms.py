@@ -37,6 +37,10 @@ _DATETIME_INVALID = _("Skriv dato og klokkeslæt, for eksempel 2.12.2026 14:30."
 _STALE_FORM = _("Formularen er for gammel til at blive gemt. Hent siden igen, og udfyld den på ny.")
 
 
+# Read by a screen reader on an autocomplete's empty input, after the field's own hint and error.
+AUTOCOMPLETE_HINT = _("Når der er forslag, kan du gå gennem dem med pil op og pil ned og vælge med Enter.")
+
+
 class ReferralForm(DkfdsForm):
     """A referral in headed sections (SECTIONS); the view shows the answers to check before the case is made."""
 
@@ -69,6 +73,7 @@ class ReferralForm(DkfdsForm):
                 "data-remove": _("Fjern"),
                 "data-chosen": _("Valgte lande"),
                 "data-no-results": _("Intet land passer"),
+                "data-assistive-hint": AUTOCOMPLETE_HINT,
             }
         ),
         help_text=_("Skriv landets navn, og vælg det. Vælg flere, hvis personen har flere statsborgerskaber."),
@@ -79,7 +84,11 @@ class ReferralForm(DkfdsForm):
         max_length=100,
         required=False,
         widget=OpenSelect(
-            attrs={"data-autocomplete": "single", "data-no-results": _("Intet sprog passer")},
+            attrs={
+                "data-autocomplete": "single",
+                "data-no-results": _("Intet sprog passer"),
+                "data-assistive-hint": AUTOCOMPLETE_HINT,
+            },
             choices=language_choices,
             empty_label=_("Vælg"),
         ),

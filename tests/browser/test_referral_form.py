@@ -28,6 +28,11 @@ def test_a_referral_through_check_your_answers(ui, police):
     for label in ("Henvist af", "Kanal", "Køn", "Relation til rekrutteringsperson"):
         expect(page.get_by_label(label, exact=True).locator("option:checked")).to_have_text("Vælg")
     ui.check("referral-form")
+    # A screen reader hears the field's own hint on the autocomplete, before the library's instructions.
+    countries = page.get_by_role("combobox", name=re.compile("^Statsborgerskab"))
+    instructions = page.locator(f"#{countries.get_attribute('aria-describedby')}")
+    expect(instructions).to_contain_text("Skriv landets navn, og vælg det.")
+    expect(instructions).to_contain_text("pil op og pil ned")
 
     page.get_by_label("Fornavn(e)").fill("Blessing")
     page.get_by_label("Efternavn").fill("Osagie")

@@ -23,11 +23,26 @@
     return names;
   }
 
+  // The library points the input's aria-describedby at its own instructions only, so the field's hint and
+  // error would not be read out (alphagov/accessible-autocomplete#589): as its maintainers suggest, they go
+  // into those instructions, read before them.
+  function describedText(select) {
+    var ids = (select.getAttribute("aria-describedby") || select.id + "_helptext").split(/\s+/);
+    var parts = [];
+    for (var i = 0; i < ids.length; i++) {
+      var element = ids[i] && document.getElementById(ids[i]);
+      if (element) { parts.push(element.textContent.trim()); }
+    }
+    return parts.join(" ");
+  }
+
   function texts(select) {
     var noResults = select.getAttribute("data-no-results") || "No results found";
+    var assistive = [describedText(select), select.getAttribute("data-assistive-hint") || ""].join(" ").trim();
     return {
       tNoResults: function () { return noResults; },
-      tStatusNoResults: function () { return noResults; }
+      tStatusNoResults: function () { return noResults; },
+      tAssistiveHint: function () { return assistive; }
     };
   }
 
