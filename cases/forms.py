@@ -33,7 +33,6 @@ def _required(message) -> dict:
     return {"required": message}
 
 
-_DATETIME_INVALID = _("Skriv dato og klokkeslæt, for eksempel 2.12.2026 14:30.")
 _STALE_FORM = _("Formularen er for gammel til at blive gemt. Hent siden igen, og udfyld den på ny.")
 
 
@@ -113,10 +112,7 @@ class ReferralForm(DkfdsForm):
         widget=DateTimeInput,
         validators=[checks.received],
         help_text=_("Hvornår henvisningen kom til jer."),
-        error_messages={
-            "required": _("Angiv hvornår henvisningen blev modtaget."),
-            "invalid": _DATETIME_INVALID,
-        },
+        error_messages=_required(_("Angiv hvornår henvisningen blev modtaget.")),
     )
     source = forms.ChoiceField(
         label=_("Henvist af"),
@@ -180,7 +176,6 @@ class ReferralForm(DkfdsForm):
         widget=DateTimeInput,
         help_text=_("Identifikation skal normalt ske inden for 72 timer fra frihedsberøvelsen."),
         validators=[checks.detained],
-        error_messages={"invalid": _DATETIME_INVALID},
     )
     detained_at.required_by = "detained"  # not "valgfri": required once the box is ticked
     # One case per rendered form, however often it is posted (cases.submissions).

@@ -7,6 +7,7 @@ from . import validators as checks
 # Dates and times come from the browser's pickers; typed by hand, this is what they must look like.
 DATE_INVALID = _("Skriv datoen som dag, måned og år, for eksempel 4.5.2026.")
 TIME_INVALID = _("Skriv klokkeslættet som timer og minutter, for eksempel 14:30.")
+DATETIME_INVALID = _("Skriv dato og klokkeslæt, for eksempel 2.12.2026 14:30.")
 
 
 class DkfdsFormRenderer(TemplatesSetting):
@@ -61,7 +62,7 @@ def required_message(field: forms.Field) -> str:
 
 # Django's own texts for a date, a time or a number that cannot be read, in the user's terms.
 INVALID_MESSAGES = {
-    forms.DateTimeField: DATE_INVALID,
+    forms.DateTimeField: DATETIME_INVALID,
     forms.DateField: DATE_INVALID,
     forms.TimeField: TIME_INVALID,
     forms.IntegerField: _("Skriv et helt tal, for eksempel 30."),

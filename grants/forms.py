@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from cases.codes import ResidenceStatus
 from cmm import validators as checks
-from cmm.forms import DATE_INVALID, DateInput, DkfdsForm, FreeTextField, OneLineField, VersionedForm
+from cmm.forms import DateInput, DkfdsForm, FreeTextField, OneLineField, VersionedForm
 
 from . import services
 from .models import Share
@@ -38,14 +38,14 @@ class ShareForm(VersionedForm):
         label=_("Samtykke givet"),
         widget=DateInput,
         validators=[checks.consent_given],
-        error_messages={"required": _("Skriv hvornår samtykket blev givet."), "invalid": DATE_INVALID},
+        error_messages={"required": _("Skriv hvornår samtykket blev givet.")},
     )
     expires_on = forms.DateField(
         label=_("Samtykket gælder til og med"),
         widget=DateInput,
         help_text=_("Delingen ophører automatisk efter denne dato, og straks hvis samtykket tilbagekaldes."),
         validators=[checks.consent_expiry],
-        error_messages={"required": _("Skriv den sidste dag, samtykket gælder."), "invalid": DATE_INVALID},
+        error_messages={"required": _("Skriv den sidste dag, samtykket gælder.")},
     )
 
     def __init__(self, *args, **kwargs):

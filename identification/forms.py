@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cmm import validators as checks
-from cmm.forms import DATE_INVALID, TIME_INVALID, DateInput, FreeTextField, OneLineField, TimeInput, VersionedForm
+from cmm.forms import DateInput, FreeTextField, OneLineField, TimeInput, VersionedForm
 
 from . import services
 from .models import Assessment, Indicator
@@ -22,20 +22,19 @@ class AssessmentForm(VersionedForm):
         label=_("Afgørelsesdato"),
         widget=DateInput,
         validators=[checks.decided],
-        error_messages={"required": _("Skriv datoen for afgørelsen."), "invalid": DATE_INVALID},
+        error_messages={"required": _("Skriv datoen for afgørelsen.")},
     )
     decided_time = forms.TimeField(
         label=_("Klokkeslæt for afgørelsen"),
         widget=TimeInput,
         help_text=_("Fristen på 72 timer og underretningsfristen regnes fra afgørelsens tidspunkt."),
-        error_messages={"required": _("Skriv klokkeslættet for afgørelsen."), "invalid": TIME_INVALID},
+        error_messages={"required": _("Skriv klokkeslættet for afgørelsen.")},
     )
     interview_on = forms.DateField(
         label=_("Samtaledato"),
         required=False,
         widget=DateInput,
         validators=[checks.interviewed],
-        error_messages={"invalid": DATE_INVALID},
     )
     interpreter_language = OneLineField(
         label=_("Tolkesprog"),
@@ -75,7 +74,7 @@ class PeriodGrantForm(VersionedForm):
         widget=DateInput,
         help_text=_("Perioden er 30 dage og kan forlænges til højst 120 dage i alt."),
         validators=[checks.period_start],
-        error_messages={"required": _("Skriv periodens første dag."), "invalid": DATE_INVALID},
+        error_messages={"required": _("Skriv periodens første dag.")},
     )
 
     def domain_problems(self, data):
