@@ -162,7 +162,7 @@ class Task:
 
 
 def _row(qs: QuerySet, *, case, kind, at=None, day=None, detail=None, ref) -> QuerySet:
-    """One part of the UNION: the same six columns, in the same order, each an annotation."""
+    """One part of the UNION: the same six columns, in the same order, each an annotation; PER_KIND rows."""
     return qs.annotate(
         t_case=case,
         t_kind=kind,
@@ -171,7 +171,7 @@ def _row(qs: QuerySet, *, case, kind, at=None, day=None, detail=None, ref) -> Qu
         t_day=day if day is not None else Cast(Value(None), output_field=DateField()),
         t_detail=detail if detail is not None else Value("", output_field=CharField()),
         t_ref=ref,
-    ).values_list("t_case", "t_kind", "t_at", "t_day", "t_detail", "t_ref")
+    ).values_list("t_case", "t_kind", "t_at", "t_day", "t_detail", "t_ref")[:PER_KIND]
 
 
 def _kind(value: str) -> Value:
@@ -205,7 +205,7 @@ def task_parts(user, visible: QuerySet[Case], now) -> list[QuerySet]:
     if kinds is not None:
         deadlines = deadlines.filter(kind__in=kinds)
     ref = F("id")
-    parts = [_row(deadlines.order_by("due_at"), case=F("case_id"), kind=F("kind"), at=F("due_at"), ref=ref)[:PER_KIND]]
+    parts = [_row(deadlines.order_by("due_at"), case=F("case_id"), kind=F("kind"), at=F("due_at"), ref=ref)]
     open_states = list(policy.OPEN_STATES)
     if policy.role_may(user, policy.Action.DECIDE_HANDOVER):
         handovers = Handover.objects.filter(
@@ -221,7 +221,7 @@ def task_parts(user, visible: QuerySet[Case], now) -> list[QuerySet]:
                 at=F("requested_at"),
                 detail=F("from_authority"),
                 ref=ref,
-            )[:PER_KIND]
+            )
         )
     if policy.role_may(user, policy.Action.SHARE):
         today = timezone.localdate(now)
@@ -239,7 +239,7 @@ def task_parts(user, visible: QuerySet[Case], now) -> list[QuerySet]:
                 day=F("expires_on"),
                 detail=F("team__name"),
                 ref=ref,
-            )[:PER_KIND]
+            )
         )
     if user.role == Role.CMM_COORDINATOR:
         unassigned = visible.filter(status__in=VICTIM_STATES, contact_person__isnull=True)
@@ -252,7 +252,7 @@ def task_parts(user, visible: QuerySet[Case], now) -> list[QuerySet]:
                 kind=_kind(UNASSIGNED),
                 at=F("created_at"),
                 ref=Value(0, output_field=IntegerField()),
-            )[:PER_KIND]
+            )
         )
     return parts
 
