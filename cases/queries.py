@@ -223,14 +223,6 @@ def pending_deadlines(user, limit: int = 20, *, visible: QuerySet[Case] | None =
     )
 
 
-def my_cases(user, limit: int = 10, *, visible: QuerySet[Case] | None = None) -> list[Case]:
-    """Open cases the user is contact person for; for others, the open cases they may see."""
-    qs = case_list(user, visible=visible).exclude(status=Case.Status.CLOSED)
-    if user.role == Role.CMM_CONTACT_PERSON:
-        qs = qs.filter(contact_person=user)
-    return list(qs[:limit])
-
-
 def responsible_cases(user, limit: int = 300) -> list[Case]:
     """ "Mine sager": the open cases the user is responsible for, newest first.
 

@@ -1,9 +1,9 @@
-"""The rows of the pages' long lists, built in Python: the case table, the start page's deadlines, a timeline.
+"""The rows of the pages' long lists, built in Python: the case table and a timeline.
 
-`{% case_rows cases %}` (cases/case_table.html), `{% deadline_rows deadlines %}` (cases/home.html) and
-`{% timeline_entries events %}` (cases/case_detail.html) give the markup a template loop over the rows would
-give, at a fifth of the cost: the template engine spends 50-80 µs a row (a variable lookup, escaping and a
-method call per cell, a date format), these about 10 µs. Every value is escaped (`_html`).
+`{% case_rows cases %}` (cases/case_table.html) and `{% timeline_entries events %}` (cases/case_detail.html)
+give the markup a template loop over the rows would give, at a fifth of the cost: the template engine spends
+50-80 µs a row (a variable lookup, escaping and a method call per cell, a date format), these about 10 µs.
+Every value is escaped (`_html`).
 tests/cases/test_fast_rendering.py checks the output against the template loops they replace.
 """
 
@@ -29,15 +29,6 @@ CASE_ROW = """    <tr>
       <td>{next_due}</td>
     </tr>
 """
-DEADLINE_ROW = """    <tr>
-      <td><a href="/sager/{number}/">{number}</a></td>
-      <td>{kind}</td>
-      <td{overdue_class}>{due_at}</td>
-      <td>{status}</td>
-    </tr>
-"""
-OVERDUE_CLASS = mark_safe(' class="overdue"')
-OVERDUE = '<span class="overdue">{label}</span>'
 TIMELINE_ENTRY = """  <li>
     <strong>{kind}</strong> · {created_at} · {actor}
     {reason}
@@ -80,25 +71,6 @@ def case_rows(cases):
             for case in cases
         )
     )
-
-
-@register.simple_tag
-def deadline_rows(deadlines):
-    """A row per deadline: its case (a link), kind, due time and status; overdue ones marked."""
-    rows = []
-    for deadline in deadlines:
-        overdue = deadline.is_overdue
-        rows.append(
-            _html(
-                DEADLINE_ROW,
-                number=deadline.case.number,
-                kind=deadline.get_kind_display(),
-                overdue_class=OVERDUE_CLASS if overdue else "",
-                due_at=_date(deadline.due_at),
-                status=_html(OVERDUE, label=gettext("Overskredet")) if overdue else deadline.get_status_display(),
-            )
-        )
-    return mark_safe("".join(rows))  # noqa: S308 - rows from _html
 
 
 @register.simple_tag

@@ -137,14 +137,6 @@ CASE_ROWS_LOOP = """{% load fastdate %}{% for case in cases %}
       <td>{% if case.next_due %}{{ case.next_due|fastdate:"SHORT_DATETIME_FORMAT" }}{% else %}–{% endif %}</td>
     </tr>
 {% endfor %}"""  # noqa: E501
-DEADLINE_ROWS_LOOP = """{% load i18n fastdate %}{% for deadline in deadlines %}
-    <tr>
-      <td><a href="/sager/{{ deadline.case.number }}/">{{ deadline.case.number }}</a></td>
-      <td>{{ deadline.get_kind_display }}</td>
-      <td{% if deadline.is_overdue %} class="overdue"{% endif %}>{{ deadline.due_at|fastdate:"SHORT_DATETIME_FORMAT" }}</td>
-      <td>{% if deadline.is_overdue %}<span class="overdue">{% translate "Overskredet" %}</span>{% else %}{{ deadline.get_status_display }}{% endif %}</td>
-    </tr>
-{% endfor %}"""  # noqa: E501
 TIMELINE_LOOP = """{% load i18n fastdate %}{% for event in timeline %}
   <li>
     <strong>{{ event.get_event_type_display }}</strong> · {{ event.created_at|fastdate:"DATETIME_FORMAT" }} · {% if event.actor %}{{ event.actor }}{% else %}{% translate "systemet" %}{% endif %}
@@ -187,7 +179,6 @@ def test_python_rows_render_what_the_template_loops_render(settings, language):
     with translation.override(language):
         pairs = [
             (CASE_ROWS_LOOP, "{% load case_tables %}{% case_rows cases %}"),
-            (DEADLINE_ROWS_LOOP, "{% load case_tables %}{% deadline_rows deadlines %}"),
             (TIMELINE_LOOP, "{% load case_tables %}{% timeline_entries timeline %}"),
         ]
         context = {"cases": cases, "deadlines": deadlines, "timeline": events}
