@@ -48,6 +48,23 @@ class Action:
     REQUEST_HANDOVER = "request_handover"
     DECIDE_HANDOVER = "decide_handover"
     CHANGE_RESIDENCE_STATUS = "change_residence_status"
+    # Support (from the positive identification on).
+    ASSIGN_CONTACT_PERSON = "assign_contact_person"
+    RECORD_REPRESENTATIVE = "record_representative"
+    RECORD_SUPPORT = "record_support"
+    EDIT_ACTION_PLAN = "edit_action_plan"
+    PRINT_ACTION_PLAN = "print_action_plan"
+    # Exit.
+    RECORD_DUBLIN = "record_dublin"
+    OFFER_REPATRIATION = "offer_repatriation"
+    DECIDE_REPATRIATION = "decide_repatriation"
+    RECORD_REINTEGRATION = "record_reintegration"
+    RECORD_RETURN = "record_return"
+    ADD_FOLLOW_UP_REPORT = "add_follow_up_report"
+    READ_ATTACHMENT = "read_attachment"
+    CLOSE_CASE = "close_case"
+    # Not about one case: a coordinator moves a leaver's cases to colleagues at once.
+    MOVE_CASES = "move_cases"
 
 
 CMM_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR})
@@ -55,7 +72,11 @@ DIS_ROLES = frozenset({Role.DIS_CASEWORKER, Role.DIS_COORDINATOR})
 CASEWORK_ROLES = CMM_ROLES | DIS_ROLES
 EXTERNAL_REFERRERS = frozenset({Role.POLICE_LIAISON, Role.REFERRING_AUTHORITY, Role.NGO_WORKER})
 SHARED_WITH_ROLES = frozenset({Role.NGO_WORKER, Role.IOM_OFFICER})
-OPEN_STATES = frozenset({Case.Status.REFERRED, Case.Status.IDENTIFIED, Case.Status.PERIOD})
+OPEN_STATES = frozenset({Case.Status.REFERRED, Case.Status.IDENTIFIED, Case.Status.PERIOD, Case.Status.RETURNED})
+# A victim's case: identified, and not closed (support, exit, reintegration and follow-up).
+VICTIM_STATES = frozenset({Case.Status.IDENTIFIED, Case.Status.PERIOD, Case.Status.RETURNED})
+# Before the return: what support and the exit's preparation are recorded in.
+SUPPORT_STATES = frozenset({Case.Status.IDENTIFIED, Case.Status.PERIOD})
 
 
 @dataclass(frozen=True)
@@ -170,6 +191,97 @@ POLICY: dict[str, Rule] = {
         authority="competent",
         on_case=True,
         extra=gettext_lazy("når ingen anmodning om overdragelse afventer"),
+    ),
+    Action.ASSIGN_CONTACT_PERSON: Rule(
+        frozenset({Role.CMM_COORDINATOR}),
+        gettext_lazy("Tildele eller skifte sagens kontaktperson (CMM, også i Udlændingestyrelsens sager)"),
+        states=VICTIM_STATES,
+        on_case=True,
+    ),
+    Action.MOVE_CASES: Rule(
+        frozenset({Role.CMM_COORDINATOR}),
+        gettext_lazy("Flytte alle en fratrådt kontaktpersons sager til kolleger på én gang"),
+    ),
+    Action.RECORD_REPRESENTATIVE: Rule(
+        CASEWORK_ROLES,
+        gettext_lazy("Registrere personlig repræsentant eller forældremyndighedsindehaver for en uledsaget mindreårig"),
+        states=OPEN_STATES - {Case.Status.RETURNED},
+        on_case=True,
+    ),
+    Action.RECORD_SUPPORT: Rule(
+        CASEWORK_ROLES,
+        gettext_lazy("Registrere tilbudt og modtaget støtte"),
+        states=SUPPORT_STATES,
+        on_case=True,
+    ),
+    Action.EDIT_ACTION_PLAN: Rule(
+        CASEWORK_ROLES,
+        gettext_lazy("Udarbejde en ny udgave af handlingsplanen med personen"),
+        states=SUPPORT_STATES,
+        on_case=True,
+    ),
+    Action.PRINT_ACTION_PLAN: Rule(
+        CASEWORK_ROLES,
+        gettext_lazy("Udskrive handlingsplanen som PDF til personen og repræsentanten"),
+        on_case=True,
+        extra=gettext_lazy("når der er en handlingsplan"),
+    ),
+    Action.RECORD_DUBLIN: Rule(
+        DIS_ROLES,
+        gettext_lazy("Registrere, at sagen er en Dublinsag"),
+        states=OPEN_STATES - {Case.Status.RETURNED},
+        authority="competent",
+        on_case=True,
+    ),
+    Action.OFFER_REPATRIATION: Rule(
+        CASEWORK_ROLES,
+        gettext_lazy("Tilbyde forberedt hjemrejse"),
+        states=SUPPORT_STATES,
+        authority="competent",
+        on_case=True,
+        extra=gettext_lazy("ikke i Dublinsager; kun til udenlandske ofre"),
+    ),
+    Action.DECIDE_REPATRIATION: Rule(
+        CASEWORK_ROLES,
+        gettext_lazy("Registrere, at personen tager imod eller afslår forberedt hjemrejse"),
+        states=SUPPORT_STATES,
+        authority="competent",
+        on_case=True,
+        extra=gettext_lazy("når et tilbud afventer svar"),
+    ),
+    Action.RECORD_REINTEGRATION: Rule(
+        CASEWORK_ROLES | frozenset({Role.IOM_OFFICER}),
+        gettext_lazy("Registrere reintegrationsplan, udrejse og reintegrationsstøtte"),
+        states=SUPPORT_STATES | {Case.Status.RETURNED},
+        on_case=True,
+        extra=gettext_lazy("når personen har taget imod forberedt hjemrejse; IOM kun i sager delt til hjemrejse"),
+    ),
+    Action.RECORD_RETURN: Rule(
+        CASEWORK_ROLES | frozenset({Role.IOM_OFFICER}),
+        gettext_lazy("Registrere den faktiske hjemrejse (starter reintegration og opfølgning)"),
+        states=SUPPORT_STATES,
+        on_case=True,
+        extra=gettext_lazy("når personen har taget imod forberedt hjemrejse; IOM kun i sager delt til hjemrejse"),
+    ),
+    Action.ADD_FOLLOW_UP_REPORT: Rule(
+        frozenset({Role.IOM_OFFICER}) | CASEWORK_ROLES,
+        gettext_lazy("Skrive en opfølgningsrapport efter hjemrejsen, med bilag"),
+        states=frozenset({Case.Status.RETURNED}),
+        on_case=True,
+        extra=gettext_lazy("IOM kun i sager delt til hjemrejse"),
+    ),
+    Action.READ_ATTACHMENT: Rule(
+        CASEWORK_ROLES | frozenset({Role.IOM_OFFICER}),
+        gettext_lazy("Hente et bilag til en opfølgningsrapport"),
+        on_case=True,
+    ),
+    Action.CLOSE_CASE: Rule(
+        CASEWORK_ROLES,
+        gettext_lazy("Afslutte sagen med afslutningsårsag og dato"),
+        states=VICTIM_STATES,
+        authority="competent",
+        on_case=True,
+        extra=gettext_lazy("under reintegration og opfølgning kun med begrundelse"),
     ),
 }
 

@@ -168,10 +168,18 @@ class Case(models.Model):
         REFERRED = "referred", _("Henvist, afventer identifikation")
         IDENTIFIED = "identified", _("Vurderet som offer")
         PERIOD = "period", _("I refleksions-/restitutionsperiode")
+        # Returned home on a prepared repatriation: reintegration support, then follow-up, until closed.
+        RETURNED = "returned", _("Hjemrejst: reintegration og opfølgning")
         CLOSED = "closed", _("Afsluttet")
 
     class ExitReason(models.TextChoices):
         NOT_VICTIM = "not_victim", _("Ikke vurderet som offer")
+        PREPARED_REPATRIATION = "prepared_repatriation", _("Forberedt hjemrejse")
+        SIMPLE_RETURN = "simple_return", _("Hjemrejse med betalt flybillet")
+        DUBLIN_TRANSFER = "dublin_transfer", _("Overført efter Dublinforordningen")
+        RESIDENCE_DENMARK = "residence_denmark", _("Ophold i Danmark")
+        DISAPPEARED = "disappeared", _("Forsvundet")
+        OTHER = "other", _("Andet")
 
     number = models.CharField(_("sagsnummer"), max_length=20, unique=True, editable=False)
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases")
@@ -198,6 +206,12 @@ class Case(models.Model):
         related_name="contact_cases",
     )
     exit_reason = models.CharField(_("afslutningsårsag"), max_length=32, choices=ExitReason.choices, blank=True)
+    # The day the person left the system's care (a departure, a disappearance), which may precede the closing.
+    exit_on = models.DateField(_("afslutningsdato"), null=True, blank=True)
+    # The exit in words: required for "other", and for closing before a follow-up has ended.
+    exit_note = EncryptedTextField(_("afslutning, bemærkning"), blank=True, validators=checks.FREE_TEXT)
+    # A Dublin Regulation case exits by transfer to the responsible Member State, not by prepared repatriation.
+    dublin_regulation = models.BooleanField(_("Dublinsag"), default=False)
     closed_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
     # Optimistic locking: every write bumps it; a writer holding an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -346,8 +360,11 @@ class Deadline(models.Model):
             ),
         ]
         constraints = [
+            # An action plan's review dates are deadlines of one kind, several open at once (deadlines.MANY_OPEN).
             models.UniqueConstraint(
-                fields=["case", "kind"], condition=models.Q(status="open"), name="deadline_one_open_per_kind"
+                fields=["case", "kind"],
+                condition=models.Q(status="open") & ~models.Q(kind="action_plan_review"),
+                name="deadline_one_open_per_kind",
             ),
         ]
 
@@ -401,6 +418,19 @@ class CaseEvent(models.Model):
         HANDOVER_ACCEPTED = "handover_accepted", _("Overdragelse accepteret")
         HANDOVER_REJECTED = "handover_rejected", _("Overdragelse afvist")
         RESIDENCE_STATUS_CHANGED = "residence_status_changed", _("Opholdsgrundlag ændret")
+        CONTACT_PERSON_ASSIGNED = "contact_person_assigned", _("Kontaktperson tildelt")
+        REPRESENTATIVE_RECORDED = "representative_recorded", _("Personlig repræsentant registreret")
+        SUPPORT_SERVICE_RECORDED = "support_service_recorded", _("Støtte registreret")
+        SUPPORT_SERVICE_CHANGED = "support_service_changed", _("Støtte ændret")
+        ACTION_PLAN_SAVED = "action_plan_saved", _("Handlingsplan gemt")
+        DUBLIN_RECORDED = "dublin_recorded", _("Dublinsag registreret")
+        REPATRIATION_OFFERED = "repatriation_offered", _("Forberedt hjemrejse tilbudt")
+        REPATRIATION_ACCEPTED = "repatriation_accepted", _("Forberedt hjemrejse accepteret")
+        REPATRIATION_DECLINED = "repatriation_declined", _("Forberedt hjemrejse afslået")
+        REINTEGRATION_PLAN_SAVED = "reintegration_plan_saved", _("Reintegrationsplan gemt")
+        RETURN_RECORDED = "return_recorded", _("Hjemrejse registreret")
+        FOLLOW_UP_REPORT_ADDED = "follow_up_report_added", _("Opfølgningsrapport tilføjet")
+        CASE_CLOSED = "case_closed", _("Sag afsluttet")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

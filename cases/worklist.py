@@ -60,7 +60,7 @@ ACTION_LABELS = {
     "cases:detail": _("Se sagen"),
 }
 PENDING = Q(closed_at__isnull=True, status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED])
-VICTIM_STATES = (Case.Status.IDENTIFIED, Case.Status.PERIOD)
+VICTIM_STATES = tuple(policy.VICTIM_STATES)
 _PENDING_NOTIFICATION = Deadline.objects.filter(PENDING, case=OuterRef("pk"), kind=DeadlineKind.NOT_VICTIM_NOTIFICATION)
 
 
