@@ -30,6 +30,7 @@ FREE_TEXTS = [
     (EmergencyAccess, "case", "reason", ANONYMISED),
     (Handover, "case", "reason", ANONYMISED),
     (Handover, "case", "decision_reason", ""),
+    (Case, "pk", "exit_note", ""),
 ]
 
 

@@ -41,6 +41,7 @@ CANARY_TEXTS = {
     "handover_reason": "Overdragelseskanarie",
     "decision_reason": "Afvisningskanarie",
     "emergency_reason": "Noedadgangskanarie med en begrundelse",
+    "exit_note": "Afslutningskanarie",
 }
 
 
@@ -100,6 +101,8 @@ def canary_case(client, coordinator, dis_worker) -> Case:
     )
     dis_only = make_case(dis_worker)
     grants.emergency_access_open(number=dis_only.number, actor=coordinator, reason=CANARY_TEXTS["emergency_reason"])
+    # The exit's note as the model writes it (a queryset update goes through the field's encryption too).
+    Case.objects.filter(pk=dis_only.pk).update(exit_note=CANARY_TEXTS["exit_note"])
     return case
 
 
