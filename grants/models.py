@@ -88,6 +88,8 @@ class Handover(models.Model):
         PENDING = "pending", _("Afventer")
         ACCEPTED = "accepted", _("Accepteret")
         REJECTED = "rejected", _("Afvist")
+        # The case closed while the request waited: there is nothing left to hand over.
+        CANCELLED = "cancelled", _("Annulleret, sagen blev afsluttet")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
     from_authority = models.CharField(max_length=8, choices=COMPETENT_AUTHORITIES)

@@ -359,6 +359,17 @@ def handover_decide(
     return handover
 
 
+def handovers_cancel_on_close(*, case: Case) -> int:
+    """Cancel the case's pending hand-over as the case closes (called in the closing transaction).
+
+    Left pending, it would keep the closed case in the receiving agency's scope (access.policy.handover_pending_to)
+    and on its worklist, with a decision that can no longer be taken.
+    """
+    return Handover.objects.filter(case=case, status=Handover.Status.PENDING).update(
+        status=Handover.Status.CANCELLED, decided_at=timezone.now()
+    )
+
+
 def grants_expire(*, now: dt.datetime | None = None) -> int:
     """Delete lapsed grants (the EXISTS already ignores them; this keeps the table small)."""
     now = now or timezone.now()

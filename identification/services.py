@@ -33,6 +33,7 @@ from cases.services import (
     event_record,
 )
 from cmm.validators import PERIOD_START_YEARS, years_after
+from grants.services import handovers_cancel_on_close
 
 from .models import Assessment, Period, PeriodExtension
 
@@ -170,8 +171,10 @@ def assessment_record(
         decided_by=actor,
     )
     deadline_meet(case=case, kind=DeadlineKind.IDENTIFICATION, at=decided_at)
+    cancelled_handover = 0
     if not victim:
         deadline_open(case=case, kind=DeadlineKind.NOT_VICTIM_NOTIFICATION, due_at=notification_due(decided_at))
+        cancelled_handover = handovers_cancel_on_close(case=case)
     event_record(
         case=case,
         actor=actor,
@@ -189,12 +192,20 @@ def assessment_record(
         "interview_on",
         "reasons",
     ]
+    handover_fields = ["handover.status"] if cancelled_handover else []
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         what="assessment_record",
         case=case,
-        detail={"fields": [*case_fields, *(f"assessment.{name}" for name in assessment_fields), "deadline.status"]},
+        detail={
+            "fields": [
+                *case_fields,
+                *(f"assessment.{name}" for name in assessment_fields),
+                "deadline.status",
+                *handover_fields,
+            ]
+        },
     )
     return case
 

@@ -193,6 +193,20 @@ def test_the_receiving_agency_sees_the_case_while_a_hand_over_to_it_is_pending(c
     assert policy.can(dis_worker, policy.Action.DECIDE_HANDOVER, Case.objects.get(pk=case.pk))
 
 
+def test_a_case_closed_as_not_a_victim_cancels_its_pending_hand_over(cmm_worker, dis_worker):
+    """The receiving agency saw the case only to decide; closed, there is nothing to decide and nothing to see."""
+    case = make_case(cmm_worker, residence_status=ResidenceStatus.LEGAL_RESIDENCE)
+    request_handover(case, cmm_worker)
+    assert case.number in visible(dis_worker)
+
+    assessed(Case.objects.get(pk=case.pk), cmm_worker, decision="not_victim")
+
+    assert Handover.objects.get(case=case).status == Handover.Status.CANCELLED
+    assert case.number not in visible(dis_worker)
+    row = AuditEvent.objects.filter(what="assessment_record", case_ids__contains=[case.pk]).get()
+    assert "handover.status" in row.detail["fields"]
+
+
 def test_one_pending_hand_over_per_case(cmm_worker):
     case = make_case(cmm_worker, residence_status=ResidenceStatus.LEGAL_RESIDENCE)
     request_handover(case, cmm_worker)
@@ -246,7 +260,7 @@ def test_a_hand_over_still_pending_when_the_case_closed_is_not_decided(cmm_worke
     with pytest.raises(DomainError, match="ikke mulig"):
         decide(case, dis_worker, accept=True)
 
-    assert Handover.objects.get(case=case).status == Handover.Status.PENDING
+    assert Handover.objects.get(case=case).status == Handover.Status.CANCELLED
 
 
 def test_a_share_of_a_closed_case_is_withdrawn_when_consent_is(cmm_worker, dis_worker, reden):
