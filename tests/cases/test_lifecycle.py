@@ -481,3 +481,17 @@ def test_a_period_granted_is_still_gated_for_later_actions(police, dis_worker):
         starts_on=timezone.localdate(),
     )
     assert policy.minor_representative_refusal(Case.objects.get(pk=case.pk), Action.RECORD_SUPPORT) is None
+
+
+def test_the_demo_data_holds_the_support_and_exit_stages(settings):
+    from django.core.management import call_command
+
+    settings.DEMO_DATA_ALLOWED = True
+    call_command("demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    victims = Case.objects.filter(status__in=policy.VICTIM_STATES)
+    assert victims.filter(competent_authority=Agency.DIS, contact_person__isnull=True).exists()
+    minors = [case for case in victims.filter(referral__unaccompanied=True) if case.unaccompanied_minor]
+    assert sorted(lifecycle.current_representative(case) is not None for case in minors) == [False, True]
+    closed = Case.objects.filter(status=Case.Status.CLOSED).exclude(exit_reason=Case.ExitReason.NOT_VICTIM)
+    assert set(closed.values_list("exit_reason", flat=True)) == {"disappeared", "dublin_transfer"}
