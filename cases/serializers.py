@@ -180,7 +180,6 @@ class CaseDetailSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "closed_at",
-            "contact_person",
             "person",
             "referral",
             "assessment",
