@@ -25,6 +25,8 @@ CASE_PARTS = (
     "status",
     "competent_authority",
     "exit_reason",
+    "exit_on",
+    "exit_note",
     "version",
     "created_at",
     "updated_at",
@@ -56,6 +58,13 @@ CASE_PARTS = (
     "referral.detained",
     "referral.detained_at",
     "referral.circumstances",
+    "referral.unaccompanied",
+    "referral.age_estimate",
+    "representative.kind",
+    "representative.name",
+    "representative.phone",
+    "representative.organisation",
+    "representative.appointed_on",
     "assessment.decision",
     "assessment.decided_on",
     "assessment.decided_at",
@@ -84,6 +93,7 @@ _CASE_COURSE = frozenset(
         "status",
         "competent_authority",
         "exit_reason",
+        "exit_on",
         "version",
         "created_at",
         "closed_at",
@@ -109,6 +119,13 @@ SUPPORT = _CASE_COURSE | {
     "person.phone",
     "person.address",
     "referral.exploitation_forms",
+    # A child's shelter deals with the child's representative day to day: who, and how to reach them.
+    "referral.unaccompanied",
+    "representative.kind",
+    "representative.name",
+    "representative.phone",
+    "representative.organisation",
+    "representative.appointed_on",
 }
 REPATRIATION = _CASE_COURSE | {
     "person.given_name",
@@ -120,6 +137,14 @@ REPATRIATION = _CASE_COURSE | {
     "person.primary_language",
     "person.document_number",
     "person.phone",
+    # A minor's return is agreed with their representative, and the IOM hands the child over in their presence:
+    # it knows who the representative is; it reaches them through the caseworker, so not their phone.
+    "referral.unaccompanied",
+    "referral.age_estimate",
+    "representative.kind",
+    "representative.name",
+    "representative.organisation",
+    "representative.appointed_on",
 }
 
 # Share scopes (grants.models.Share.Scope values) and what each may read.

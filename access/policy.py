@@ -290,7 +290,8 @@ SCOPES = {
     Role.CMM_CONTACT_PERSON: gettext_lazy("Sager, hvor de er kontaktperson, og deres teams sager"),
     Role.CMM_COORDINATOR: gettext_lazy(
         "Alle CMM-sager: CMM er kompetent myndighed, et CMM-team eller en kontaktperson er tilknyttet, eller en "
-        "overdragelse til CMM afventer"
+        "overdragelse til CMM afventer; og ofres sager uden kontaktperson (også Udlændingestyrelsens), så "
+        "koordinatoren kan tildele en"
     ),
     Role.DIS_CASEWORKER: gettext_lazy(
         "Sager, hvor Udlændingestyrelsen er kompetent myndighed eller har en overdragelse at tage stilling til"
@@ -420,6 +421,14 @@ ROUTES: dict[str, Route] = {
     "referral-own-list": Route(Action.OWN_REFERRALS),
     "schema": Route(Action.API_DOCS),
     "api-docs": Route(Action.API_DOCS),
+    # Support and exit: contact person, minors' representatives, closing (cases.lifecycle_views, lifecycle_api).
+    "cases:assign_contact_person": Route(Action.ASSIGN_CONTACT_PERSON),
+    "cases:move_cases": Route(Action.MOVE_CASES),
+    "cases:record_representative": Route(Action.RECORD_REPRESENTATIVE),
+    "cases:close": Route(Action.CLOSE_CASE),
+    "case-contact-person": Route(Action.ASSIGN_CONTACT_PERSON),
+    "case-representative": Route(Action.RECORD_REPRESENTATIVE),
+    "case-close": Route(Action.CLOSE_CASE),
 }
 # URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
 ROUTE_NAMESPACES: dict[str, Route] = {}
@@ -512,6 +521,9 @@ def visible_cases(user, *, listed: bool = False) -> QuerySet[Case]:
             | Q(team__isnull=False)
             | Q(contact_person__isnull=False)
             | handover_pending_to(Agency.CMM, listed=listed)
+            # A victim's case of DIS's with no CMM contact person yet: the coordinator assigns one (after
+            # which contact_person__isnull=False keeps it in scope).
+            | Q(status__in=VICTIM_STATES, contact_person__isnull=True)
         )
     elif user.role in DIS_ROLES:
         scope = Q(competent_authority=Agency.DIS) | handover_pending_to(Agency.DIS, listed=listed)
@@ -612,6 +624,49 @@ def notification_refusal(case: Case) -> str | None:
     }
 
 
+# The actions past identification that an unaccompanied minor's case takes only with a representative recorded:
+# the period's grant and the support and exit actions. Not the representative's own recording, the contact
+# person or closing the case; and not a period's extension (a period granted to a minor was granted with one,
+# and refusing its extension would cut the child's period short) or reading an attachment.
+MINOR_GATED = frozenset(
+    {
+        Action.GRANT_PERIOD,
+        Action.RECORD_SUPPORT,
+        Action.EDIT_ACTION_PLAN,
+        Action.PRINT_ACTION_PLAN,
+        Action.RECORD_DUBLIN,
+        Action.OFFER_REPATRIATION,
+        Action.DECIDE_REPATRIATION,
+        Action.RECORD_REINTEGRATION,
+        Action.RECORD_RETURN,
+        Action.ADD_FOLLOW_UP_REPORT,
+    }
+)
+
+
+def minor_representative_refusal(case: Case, action: str | None = None) -> str | None:
+    """Why an unaccompanied minor's case cannot go on: no personal representative (or person with parental
+    responsibility) recorded. None for an adult, an accompanied minor, or a minor with one.
+
+    Reads the case's person and referral (the case page's query brings both) and its current representative
+    (cases.lifecycle.current_representative: annotated on the case page, else one query). The services of the
+    gated actions refuse with this same text.
+    """
+    from cases.lifecycle import current_representative  # the representatives are case data, read there
+
+    if not case.unaccompanied_minor or current_representative(case) is not None:
+        return None
+    if action is None:
+        return _(
+            "Personen er uledsaget mindreårig: registrér en personlig repræsentant eller en person med "
+            "forældremyndighed, før sagen går videre."
+        )
+    return _(
+        "Personen er uledsaget mindreårig: registrér en personlig repræsentant eller en person med "
+        "forældremyndighed, før du kan: %(action)s."
+    ) % {"action": str(POLICY[action].description).lower()}
+
+
 def refusal(user, action: str, case: Case | None = None) -> str | None:
     """Why this user may not take this action (on this case, in its current state); None if they may.
 
@@ -655,6 +710,14 @@ def _case_condition_refusal(user, action: str, case: Case) -> str | None:
         return str(HANDOVER_PENDING)
     if action == Action.CHANGE_RESIDENCE_STATUS and pending_handover_to(case) is not None:
         return str(RESIDENCE_CHANGE_HANDOVER_PENDING)
+    if action in MINOR_GATED:
+        refused = minor_representative_refusal(case, action)
+        if refused:
+            return refused
+    if action == Action.RECORD_REPRESENTATIVE:
+        from cases.lifecycle import representative_refusal  # the service's own rule
+
+        return representative_refusal(case)
     if action == Action.DECIDE_HANDOVER:
         pending = pending_handover_to(case)
         if pending is None:
@@ -679,6 +742,9 @@ CASE_PAGE_ACTIONS = (
     Action.REQUEST_HANDOVER,
     Action.DECIDE_HANDOVER,
     Action.CHANGE_RESIDENCE_STATUS,
+    Action.ASSIGN_CONTACT_PERSON,
+    Action.RECORD_REPRESENTATIVE,
+    Action.CLOSE_CASE,
 )
 
 

@@ -86,6 +86,15 @@ WHAT_LABELS = {
     "read_limited": gettext_lazy("Afvist under spærring for mange sager læst"),
     "retention_dry_run": gettext_lazy("Sletning efter opbevaringsperioden: prøvekørsel"),
     "retention_anonymised": gettext_lazy("Personer anonymiseret efter opbevaringsperioden"),
+    # Support and exit: contact person, minors' representatives, closing.
+    "assign_contact_person_form": gettext_lazy("Formular: kontaktperson"),
+    "record_representative_form": gettext_lazy("Formular: repræsentant"),
+    "close_case_form": gettext_lazy("Formular: afslutning af sag"),
+    "close_case_confirm": gettext_lazy("Bekræftelse: afslutning af sag"),
+    "contact_person_assign": gettext_lazy("Kontaktperson tildelt"),
+    "cases_move": gettext_lazy("Sager flyttet fra en fratrådt kontaktperson"),
+    "representative_record": gettext_lazy("Repræsentant registreret"),
+    "case_close": gettext_lazy("Sag afsluttet"),
 }
 
 # The keys of a row's detail.
@@ -128,6 +137,7 @@ DETAIL_LABELS = {
     "remaining": gettext_lazy("gendannelseskoder tilbage"),
     "recovery_codes": gettext_lazy("gendannelseskoder"),
     "username_hash": gettext_lazy("brugernavn (som nøglet hash)"),
+    "previous_user": gettext_lazy("tidligere bruger"),
 }
 
 # The filters a search used: the same words as the filters' own labels (cases.filters, audit.forms).
@@ -168,6 +178,10 @@ ACTION_LABELS = {
     "request_handover": gettext_lazy("Anmodning om overdragelse"),
     "decide_handover": gettext_lazy("Afgørelse om overdragelse"),
     "change_residence_status": gettext_lazy("Ændret opholdsgrundlag"),
+    "assign_contact_person": gettext_lazy("Kontaktperson"),
+    "move_cases": gettext_lazy("Flyt sager fra en fratrådt medarbejder"),
+    "record_representative": gettext_lazy("Repræsentant"),
+    "close_case": gettext_lazy("Afslutning af sag"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).
@@ -208,6 +222,7 @@ FIELD_MODELS = {
     "assessment": "identification.Assessment",
     "period": "identification.Period",
     "period_extension": "identification.PeriodExtension",
+    "representative": "cases.Representative",
 }
 
 

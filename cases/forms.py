@@ -18,8 +18,8 @@ from .codes import (
     ReferralSource,
     ResidenceStatus,
 )
-from .models import PERSON_FIELDS, REFERRAL_FIELDS, country_choices, language_choices
-from .services import notification_problems
+from .models import AGE_ESTIMATE_MAX, PERSON_FIELDS, REFERRAL_FIELDS, country_choices, language_choices
+from .services import AGE_ESTIMATE_WITH_BIRTH_DATE, notification_problems
 from .templatetags.fastdate import fastdate
 from .validators import cpr_number_clean, document_number_clean
 
@@ -57,6 +57,19 @@ class ReferralForm(DkfdsForm):
         error_messages={"invalid": _("Skriv fødselsdatoen som en dato, for eksempel 2.12.2001.")},
     )
     date_of_birth_estimated = forms.BooleanField(label=_("Fødselsdatoen er anslået"), required=False)
+    age_estimate = forms.IntegerField(
+        label=_("Anslået alder (år)"),
+        required=False,
+        min_value=0,
+        max_value=AGE_ESTIMATE_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-input input-width-xs"}),
+        help_text=_("Kun når fødselsdatoen er ukendt: hvor gammel personen skønnes at være."),
+    )
+    unaccompanied = forms.BooleanField(
+        label=_("Personen er uledsaget"),
+        required=False,
+        help_text=_("Uden forældre eller en anden voksen, der har ansvaret for personen."),
+    )
     gender = forms.ChoiceField(
         label=_("Køn"),
         choices=_choose(Gender.choices),
@@ -193,6 +206,8 @@ class ReferralForm(DkfdsForm):
                 "aliases",
                 "date_of_birth",
                 "date_of_birth_estimated",
+                "age_estimate",
+                "unaccompanied",
                 "gender",
                 "nationalities",
                 "primary_language",
@@ -232,6 +247,8 @@ class ReferralForm(DkfdsForm):
             self.add_error("detained_at", _("Angiv hvornår personen blev frihedsberøvet."))
         if data.get("received_at") and data["received_at"] > timezone.now():
             self.add_error("received_at", _("Henvisningen kan ikke være modtaget i fremtiden."))
+        if data.get("date_of_birth") and data.get("age_estimate") is not None:
+            self.add_error("age_estimate", str(AGE_ESTIMATE_WITH_BIRTH_DATE))
         return data
 
     def sections(self):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -94,7 +95,12 @@ REFERRAL_FIELDS = [
     "detained",
     "detained_at",
     "circumstances",
+    "unaccompanied",
+    "age_estimate",
 ]
+# A person under this age on the day of the referral is a minor (by the date of birth, else the estimate).
+ADULT_AGE = 18
+AGE_ESTIMATE_MAX = 120
 
 
 class Person(models.Model):
@@ -239,6 +245,23 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
 
+    @property
+    def age_at_referral(self) -> int | None:
+        """The age in whole years on the referral's received day: by the date of birth, else the estimate."""
+        referral = self.referral
+        age = self.person.age_on(timezone.localdate(referral.received_at))
+        return referral.age_estimate if age is None else age
+
+    @property
+    def minor_at_referral(self) -> bool:
+        age = self.age_at_referral
+        return age is not None and age < ADULT_AGE
+
+    @property
+    def unaccompanied_minor(self) -> bool:
+        """Under 18 at referral and unaccompanied: needs a personal representative before support begins."""
+        return self.referral.unaccompanied and self.minor_at_referral
+
 
 class CaseNumberCounter(models.Model):
     """The last case number issued in a year; locked row by row so numbers never repeat or skip."""
@@ -292,7 +315,18 @@ class Referral(models.Model):
     detained = models.BooleanField(_("frihedsberøvet"), default=False)
     detained_at = models.DateTimeField(_("frihedsberøvet siden"), null=True, blank=True, validators=[checks.detained])
     circumstances = EncryptedTextField(_("omstændigheder"), blank=True, validators=checks.FREE_TEXT)
-    # Derived from the date of birth when the referral is registered; survives anonymisation for the statistics.
+    # Whether the person came without a parent or other adult responsible for them (a minor's representative).
+    unaccompanied = models.BooleanField(_("uledsaget"), default=False)
+    # Where the date of birth is unknown: the age the person was judged to be when referred, in whole years. On
+    # the referral, not the person: an estimate is an age on a day, and the referral's day is the one it is for.
+    age_estimate = models.PositiveSmallIntegerField(
+        _("anslået alder ved henvisning"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(AGE_ESTIMATE_MAX)],
+    )
+    # Derived from the date of birth (or the estimate) when the referral is registered; survives anonymisation for
+    # the statistics.
     age_band = models.CharField(_("alder ved henvisning"), max_length=8, choices=AgeBand.choices, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -311,6 +345,10 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=models.Q(detained_at__isnull=True) | checks.time_in_range("detained_at"),
                 name="referral_detained_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age_estimate__isnull=True) | models.Q(age_estimate__lte=AGE_ESTIMATE_MAX),
+                name="referral_age_estimate_in_range",
             ),
         ]
 
@@ -400,6 +438,40 @@ class Deadline(models.Model):
     @property
     def met_late(self) -> bool:
         return self.status == self.Status.MISSED and self.closed_at is not None
+
+
+class Representative(models.Model):
+    """A minor's personal representative or person with parental responsibility. A new one ends the one before."""
+
+    class Kind(models.TextChoices):
+        PERSONAL_REPRESENTATIVE = "personal_representative", _("Personlig repræsentant")
+        PARENTAL_RESPONSIBILITY = "parental_responsibility", _("Forældremyndighedsindehaver")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="representatives")
+    kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
+    name = EncryptedCharField(_("navn"), max_length=200, validators=[checks.one_line_text])
+    phone = EncryptedCharField(_("telefon"), max_length=40, blank=True, validators=[checks.one_line_text])
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True, validators=[checks.one_line_text])
+    appointed_on = models.DateField(_("beskikket"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("registreret"), default=timezone.now, editable=False)
+    ended_at = models.DateTimeField(_("ophørt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("repræsentant")
+        verbose_name_plural = _("repræsentanter")
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["case", "-recorded_at"], name="representative_case_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(ended_at__isnull=True), name="representative_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.get_kind_display()}"
+
+    get_kind_display = choice_display("kind", Kind.choices)
 
 
 class CaseEvent(models.Model):

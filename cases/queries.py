@@ -18,7 +18,7 @@ from grants import queries as grant_queries
 from grants.models import EmergencyAccess, Handover, Share
 
 from .deadlines import DeadlineKind
-from .models import Case, CaseEvent, Deadline
+from .models import Case, CaseEvent, Deadline, Representative
 
 PENDING = Q(closed_at__isnull=True, status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED])
 
@@ -55,6 +55,25 @@ def case_list(user, *, with_referral: bool = False, visible: QuerySet[Case] | No
     )
 
 
+# The case's current representative (cases.lifecycle.current_representative) as JSON in the case's own query; its
+# name and phone come as ciphertext, decrypted there.
+CURRENT_REPRESENTATIVE = (
+    Representative.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+    .order_by("-recorded_at", "-id")
+    .values(
+        json=JSONObject(
+            pk="pk",
+            kind="kind",
+            name="name",
+            phone="phone",
+            organisation="organisation",
+            appointed_on="appointed_on",
+            recorded_at="recorded_at",
+        )
+    )[:1]
+)
+
+
 def case_detail(user, number: str) -> Case:
     """One visible case with everything its page shows (Http404 if not visible)."""
     qs = Case.objects.select_related(
@@ -85,6 +104,7 @@ def case_detail(user, number: str) -> Case:
         )
     )
     qs = qs.annotate(
+        representative_json=Subquery(CURRENT_REPRESENTATIVE),
         pending_handover_to=Subquery(pending.values("to_authority")[:1]),
         emergency_access=under_emergency_access(user),
         shares_json=ArraySubquery(shares),

@@ -11,7 +11,8 @@ from cmm.fields import TEXT_FIELD_MAPPING, DateTimeField
 from identification.models import Assessment, Period, PeriodExtension
 
 from .codes import ExploitationForm, MeansOfControl, ReferralChannel, ReferralSource, ResidenceStatus
-from .models import PERSON_FIELDS, REFERRAL_FIELDS, Case, CaseEvent, Deadline, Person, Referral
+from .lifecycle import current_representative
+from .models import PERSON_FIELDS, REFERRAL_FIELDS, Case, CaseEvent, Deadline, Person, Referral, Representative
 from .validators import cpr_number_clean, document_number_clean
 
 
@@ -152,11 +153,18 @@ class CaseListSerializer(serializers.ModelSerializer):
         return {key: value for key, value in data.items() if self.PARTS.get(key, key) in fields}
 
 
+class RepresentativeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Representative
+        fields = ["kind", "name", "phone", "organisation", "appointed_on"]
+
+
 class CaseDetailSerializer(serializers.ModelSerializer):
     person = PersonSerializer()
     referral = ReferralSerializer()
     assessment = serializers.SerializerMethodField()
     period = serializers.SerializerMethodField()
+    representative = serializers.SerializerMethodField()
     deadlines = DeadlineSerializer(many=True)
 
     class Meta:
@@ -166,6 +174,8 @@ class CaseDetailSerializer(serializers.ModelSerializer):
             "status",
             "competent_authority",
             "exit_reason",
+            "exit_on",
+            "exit_note",
             "version",
             "created_at",
             "updated_at",
@@ -174,6 +184,7 @@ class CaseDetailSerializer(serializers.ModelSerializer):
             "referral",
             "assessment",
             "period",
+            "representative",
             "deadlines",
         ]
 
@@ -183,6 +194,11 @@ class CaseDetailSerializer(serializers.ModelSerializer):
             return AssessmentSerializer(case.assessment).data
         except ObjectDoesNotExist:
             return None
+
+    @extend_schema_field(RepresentativeSerializer(allow_null=True))
+    def get_representative(self, case):
+        representative = current_representative(case)
+        return None if representative is None else RepresentativeSerializer(representative).data
 
     @extend_schema_field(PeriodSerializer(allow_null=True))
     def get_period(self, case):

@@ -8,6 +8,7 @@ from django.db.models import F, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access import policy
 from accounts.models import Agency, Role
@@ -54,6 +55,8 @@ def referral_register(*, actor, person: dict, referral: dict) -> Case:
         raise DomainError(_("Henvisningen kan ikke være modtaget i fremtiden."), field="received_at")
     if detained_at and detained_at > now + dt.timedelta(minutes=5):
         raise DomainError(_("Frihedsberøvelsen kan ikke ligge i fremtiden."), field="detained_at")
+    if person.get("date_of_birth") and referral.get("age_estimate") is not None:
+        raise DomainError(str(AGE_ESTIMATE_WITH_BIRTH_DATE), field="age_estimate")
 
     person_obj = Person(**person)
     person_obj.search_keys = person_search_keys(person_obj)
@@ -70,7 +73,7 @@ def referral_register(*, actor, person: dict, referral: dict) -> Case:
         registered_by=actor,
         **{**referral, "received_at": received_at, "detained_at": detained_at},
         residence_status_at_referral=referral["residence_status"],
-        age_band=age_band(person_obj.age_on(timezone.localdate(received_at))),
+        age_band=age_band(_age_at(person_obj, referral.get("age_estimate"), timezone.localdate(received_at))),
     )
     if detained_at:
         deadline_open(case=case, kind=DeadlineKind.IDENTIFICATION, due_at=identification_due(detained_at))
@@ -93,6 +96,17 @@ def referral_register(*, actor, person: dict, referral: dict) -> Case:
         detail={"fields": sorted([*(f"person.{name}" for name in person), *(f"referral.{name}" for name in referral)])},
     )
     return case
+
+
+AGE_ESTIMATE_WITH_BIRTH_DATE = gettext_lazy(
+    "Anslå kun alderen, når fødselsdatoen er ukendt. Fjern den anslåede alder, eller fjern fødselsdatoen."
+)
+
+
+def _age_at(person: Person, estimate: int | None, day: dt.date) -> int | None:
+    """The age on the referral's day: by the date of birth, else the estimate (Case.age_at_referral)."""
+    age = person.age_on(day)
+    return estimate if age is None else age
 
 
 def person_search_keys(person) -> list[str]:

@@ -19,7 +19,7 @@ from audit.services import audit_read, audit_stale_write, filters_used
 from cmm.confirm import Confirmation, ConfirmationMixin
 from cmm.validators import ascii_int, page_number
 
-from . import queries, services, submissions, worklist
+from . import queries, services, stages, submissions, worklist
 from .codes import ExploitationForm, MeansOfControl, labels
 from .deadlines import DeadlineKind
 from .errors import DomainError, StaleCase
@@ -78,7 +78,12 @@ def my_cases(request):
     return render(
         request,
         "cases/my_cases.html",
-        {"cases": cases[:MY_CASES_SHOWN], "groups": groups, "more": len(cases) > MY_CASES_SHOWN},
+        {
+            "cases": cases[:MY_CASES_SHOWN],
+            "groups": groups,
+            "more": len(cases) > MY_CASES_SHOWN,
+            "can_move_cases": policy.role_may(request.user, policy.Action.MOVE_CASES),
+        },
     )
 
 
@@ -149,6 +154,7 @@ def _path_of(url: str | None) -> str:
 def case_detail(request, number):
     case = queries.case_detail(request.user, number)
     fields = fieldsets.fields_for(request.user, case)
+    stages.overview_prepare(case)  # before the redaction: the minor's tag reads the date of birth
     fieldsets.redact(case, fields)
     shown_deadlines = [deadline for deadline in case.deadlines.all() if fields.shows_deadline(deadline.kind)]
     timeline = [event for event in queries.case_timeline(case) if fields.shows_event(event.event_type)]
@@ -168,6 +174,8 @@ def case_detail(request, number):
             "deadlines": current,
             # A deadline close or overdue: the banner under the heading (cases/_deadline_banner.html).
             "urgent": worklist.urgent_deadline(request.user, case, current),
+            # Where the case stands: its stage, next deadline (templates/cases/_lifecycle.html).
+            "overview": stages.overview(case, current),
             # Deadlines an extension replaced: history, not something to act on.
             "replaced_deadlines": [d for d in shown_deadlines if d.status == Deadline.Status.CANCELLED],
             "timeline": timeline,

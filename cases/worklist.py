@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "cases:record_notification": _("Registrér underretning"),
     "identification:extend_period": _("Forlæng perioden"),
     "grants:handover_decide": _("Tag stilling til overdragelse"),
+    "cases:assign_contact_person": _("Tildel kontaktperson"),
     "cases:detail": _("Se sagen"),
 }
 PENDING = Q(closed_at__isnull=True, status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED])
@@ -293,6 +294,8 @@ def tasks_for(user, *, visible: QuerySet[Case] | None = None, now=None) -> list[
             task.left = time_left(last_day=day, now=now)
         elif kind == UNASSIGNED:
             task.since = at
+            if policy.can(user, policy.Action.ASSIGN_CONTACT_PERSON, case):
+                task.url_name = "cases:assign_contact_person"
         else:
             deadline = Deadline(kind=kind, due_at=at)
             task.left = deadline_left(deadline, now)

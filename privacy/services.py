@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from cases.models import Case, CaseEvent, Person, Referral
+from cases.models import Case, CaseEvent, Person, Referral, Representative
 from grants.models import EmergencyAccess, Handover
 from identification.models import Assessment, PeriodExtension
 
@@ -31,6 +31,8 @@ FREE_TEXTS = [
     (Handover, "case", "reason", ANONYMISED),
     (Handover, "case", "decision_reason", ""),
     (Case, "pk", "exit_note", ""),
+    (Representative, "case", "name", ANONYMISED),
+    (Representative, "case", "phone", ""),
 ]
 
 

@@ -48,6 +48,9 @@ POST_ONLY = {
     "case-share-withdraw",
     "case-handover",
     "case-handover-decision",
+    "case-contact-person",
+    "case-representative",
+    "case-close",
 }
 
 

@@ -188,10 +188,12 @@ def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_wor
         decided_on=timezone.localdate(dis_case.referral.received_at),
         reasons="Begrundelse",
     )
+    # A victim's case may be closed from now on (a disappearance, a Dublin transfer), by its competent authority.
     assert policy.allowed_actions(dis_worker, dis_case) == {
         Action.GRANT_PERIOD,
         Action.REQUEST_HANDOVER,
         Action.CHANGE_RESIDENCE_STATUS,
+        Action.CLOSE_CASE,
     }
 
     identification.period_grant(
@@ -201,6 +203,7 @@ def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_wor
         Action.EXTEND_PERIOD,
         Action.REQUEST_HANDOVER,
         Action.CHANGE_RESIDENCE_STATUS,
+        Action.CLOSE_CASE,
     }
 
 

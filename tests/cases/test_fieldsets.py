@@ -8,6 +8,7 @@ from django.utils import timezone
 from access import fieldsets
 from access.fieldsets import CASE_PARTS, REPATRIATION, SUPPORT
 from accounts.models import Agency, Role
+from cases.models import Representative
 from grants import services as grants
 from tests.factories import TeamFactory, UserFactory, login, make_case
 from tests.states import assessed, extended, granted
@@ -30,6 +31,8 @@ MARKERS = {
     "assessment.interpreter_language": "Tolk-sprog",
     "assessment.reasons": "Begrundelse-tekst",
     "period.extensions.exceptional_circumstances": "Hospital-forlaengelse",
+    "representative.name": "Vaerge-Navn",
+    "representative.phone": "+4599887766",
 }
 
 
@@ -63,6 +66,16 @@ def world(cmm_worker, coordinator, dis_worker):
     extension = case.period.extensions.get()
     extension.exceptional_circumstances = MARKERS["period.extensions.exceptional_circumstances"]
     extension.save()
+    # A representative written directly: the service records one only for a minor, and this person is an adult.
+    Representative.objects.create(
+        case=case,
+        kind=Representative.Kind.PERSONAL_REPRESENTATIVE,
+        name=MARKERS["representative.name"],
+        phone=MARKERS["representative.phone"],
+        organisation="Raade-Kors",
+        appointed_on=timezone.localdate(),
+        recorded_by=dis_worker,
+    )
     today = timezone.localdate()
     for team, scope in ((reden, "support"), (iom, "repatriation")):
         case.refresh_from_db()

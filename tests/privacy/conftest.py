@@ -23,6 +23,8 @@ IDENTIFYING_COLUMNS = [
     ("grants_handover", "id", "reason"),
     ("grants_handover", "id", "decision_reason"),
     ("cases_case", "id", "exit_note"),
+    ("cases_representative", "id", "name"),
+    ("cases_representative", "id", "phone"),
 ]
 # Columns that hold a secret rather than data about a person: encrypted too, but not the retention job's.
 SECRET_COLUMNS = [

@@ -8,7 +8,8 @@ from django.core.exceptions import FieldError
 from django.db import connection
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Person, Referral
+from cases import lifecycle
+from cases.models import Case, CaseEvent, Person, Referral, Representative
 from grants import services as grants
 from identification import services as identification
 from identification.models import Assessment, PeriodExtension
@@ -41,6 +42,8 @@ CANARY_TEXTS = {
     "handover_reason": "Overdragelseskanarie",
     "decision_reason": "Afvisningskanarie",
     "emergency_reason": "Noedadgangskanarie med en begrundelse",
+    "representative_name": "Repraesentantkanarie",
+    "representative_phone": "+45 7766 5544",
     "exit_note": "Afslutningskanarie",
 }
 
@@ -101,8 +104,26 @@ def canary_case(client, coordinator, dis_worker) -> Case:
     )
     dis_only = make_case(dis_worker)
     grants.emergency_access_open(number=dis_only.number, actor=coordinator, reason=CANARY_TEXTS["emergency_reason"])
-    # The exit's note as the model writes it (a queryset update goes through the field's encryption too).
-    Case.objects.filter(pk=dis_only.pk).update(exit_note=CANARY_TEXTS["exit_note"])
+    # An unaccompanied minor's representative, and the case closed with a note.
+    minor = assessed(make_case(dis_worker, unaccompanied=True, age_estimate=15), dis_worker)
+    lifecycle.representative_record(
+        case=minor,
+        actor=dis_worker,
+        expected_version=minor.version,
+        kind=Representative.Kind.PERSONAL_REPRESENTATIVE,
+        name=CANARY_TEXTS["representative_name"],
+        phone=CANARY_TEXTS["representative_phone"],
+        appointed_on=timezone.localdate(),
+    )
+    minor = Case.objects.get(pk=minor.pk)
+    lifecycle.case_close(
+        case=minor,
+        actor=dis_worker,
+        expected_version=minor.version,
+        exit_reason=Case.ExitReason.OTHER,
+        exit_on=timezone.localdate(),
+        exit_note=CANARY_TEXTS["exit_note"],
+    )
     return case
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, Role, Team, User
-from cases import services
+from cases import lifecycle, services
 from cases.codes import (
     ExploitationForm,
     Gender,
@@ -17,7 +17,7 @@ from cases.codes import (
     ReferralSource,
     ResidenceStatus,
 )
-from cases.models import Case
+from cases.models import Case, Representative
 from grants import services as grants
 from grants.models import Share
 from identification import services as identification
@@ -169,6 +169,65 @@ class Command(BaseCommand):
     def create_cases(self, users: dict[str, User]) -> None:
         created = self.create_stage_cases(users)
         self.create_cooperation(users, created)
+        self.create_support_and_exit_cases(users)
+
+    def create_support_and_exit_cases(self, users: dict[str, User]) -> None:
+        """A DIS victim without a contact person; two unaccompanied minors, one with a representative and one
+        without; two closed cases (a disappearance, a Dublin transfer)."""
+        now, today = timezone.now(), timezone.localdate()
+        dis = users["us.sagsbehandler"]
+
+        def victim(given, family, *, person=None, **referral):
+            case = services.referral_register(
+                actor=users["politi"],
+                person={"given_name": given, "family_name": family, "gender": Gender.FEMININE, **(person or {})},
+                referral={
+                    "received_at": now - dt.timedelta(days=12),
+                    "source": ReferralSource.POLICE,
+                    "channel": ReferralChannel.POLICE_OPERATION,
+                    "residence_status": ResidenceStatus.NO_LEGAL_RESIDENCE,
+                    "exploitation_forms": [ExploitationForm.SEXUAL],
+                    **referral,
+                },
+            )
+            return identification.assessment_record(
+                case=case,
+                actor=dis,
+                expected_version=case.version,
+                decision="victim",
+                decided_on=today - dt.timedelta(days=8),
+                reasons="Fiktiv demosag: vurderet på baggrund af samtale og indikatorer.",
+            )
+
+        victim("Faith", "Adeyemi", person={"nationalities": ["NG"]})  # no contact person: the coordinator's task
+        victim("Esther", "Achieng", person={"nationalities": ["KE"]}, unaccompanied=True, age_estimate=15)
+        minor = victim(
+            "Mary",
+            "Owusu",
+            person={"nationalities": ["GH"], "date_of_birth": today.replace(year=today.year - 16)},
+            unaccompanied=True,
+        )
+        lifecycle.representative_record(
+            case=minor,
+            actor=dis,
+            expected_version=minor.version,
+            kind=Representative.Kind.PERSONAL_REPRESENTATIVE,
+            name="Fiktiv Repræsentant",
+            organisation="Røde Kors",
+            appointed_on=today - dt.timedelta(days=5),
+        )
+        for given, family, reason in (
+            ("Hope", "Mensah", Case.ExitReason.DISAPPEARED),
+            ("Anna", "Kowalska", Case.ExitReason.DUBLIN_TRANSFER),
+        ):
+            case = victim(given, family)
+            lifecycle.case_close(
+                case=case,
+                actor=dis,
+                expected_version=case.version,
+                exit_reason=reason,
+                exit_on=today - dt.timedelta(days=2),
+            )
 
     def create_cooperation(self, users: dict[str, User], created: dict[str, Case]) -> None:
         """A police referral, a case shared with an NGO on consent, and a pending hand-over to DIS."""
