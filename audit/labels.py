@@ -86,6 +86,18 @@ WHAT_LABELS = {
     "read_limited": gettext_lazy("Afvist under spærring for mange sager læst"),
     "retention_dry_run": gettext_lazy("Sletning efter opbevaringsperioden: prøvekørsel"),
     "retention_anonymised": gettext_lazy("Personer anonymiseret efter opbevaringsperioden"),
+    # Support services and the action plan (support/).
+    "support_service_record": gettext_lazy("Støtte registreret"),
+    "support_service_update": gettext_lazy("Støtte ændret"),
+    "support_services": gettext_lazy("Sagens støtte"),
+    "record_support_form": gettext_lazy("Formular: støtte"),
+    "action_plan_version_save": gettext_lazy("Ny udgave af handlingsplan gemt"),
+    "edit_action_plan_form": gettext_lazy("Formular: handlingsplan"),
+    "action_plan_history": gettext_lazy("Handlingsplanens udgaver"),
+    "action_plan_version": gettext_lazy("En udgave af handlingsplanen"),
+    "action_plan_pdf": gettext_lazy("Handlingsplan udskrevet som PDF"),
+    "api_support_services": gettext_lazy("API: sagens støtte"),
+    "api_action_plan_versions": gettext_lazy("API: handlingsplanens udgaver"),
 }
 
 # The keys of a row's detail.
@@ -128,6 +140,8 @@ DETAIL_LABELS = {
     "remaining": gettext_lazy("gendannelseskoder tilbage"),
     "recovery_codes": gettext_lazy("gendannelseskoder"),
     "username_hash": gettext_lazy("brugernavn (som nøglet hash)"),
+    "plan_version": gettext_lazy("handlingsplanens udgave"),
+    "language": gettext_lazy("sprog"),
 }
 
 # The filters a search used: the same words as the filters' own labels (cases.filters, audit.forms).
@@ -168,6 +182,9 @@ ACTION_LABELS = {
     "request_handover": gettext_lazy("Anmodning om overdragelse"),
     "decide_handover": gettext_lazy("Afgørelse om overdragelse"),
     "change_residence_status": gettext_lazy("Ændret opholdsgrundlag"),
+    "record_support": gettext_lazy("Støtte"),
+    "edit_action_plan": gettext_lazy("Handlingsplan"),
+    "print_action_plan": gettext_lazy("Udskriv handlingsplan"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).
@@ -208,6 +225,8 @@ FIELD_MODELS = {
     "assessment": "identification.Assessment",
     "period": "identification.Period",
     "period_extension": "identification.PeriodExtension",
+    "support_service": "support.SupportService",
+    "action_plan_version": "support.ActionPlanVersion",
 }
 
 
