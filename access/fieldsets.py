@@ -77,7 +77,7 @@ CASE_PARTS = (
     "events.reason",
     # Support services and the action plan (support/): case work's and the support scope's.
     "support_services",
-    "support_services.note",
+    "support_service_notes",
     "action_plan",
 )
 
@@ -234,7 +234,7 @@ def _blank(field: models.Field):
 
 
 # Parts that are lists of their own (filtered by kind or type), not fields to blank.
-_COLLECTIONS = ("deadlines", "shares", "events.reason", "support_services", "support_services.note", "action_plan")
+_COLLECTIONS = ("deadlines", "shares", "events.reason", "support_services", "support_service_notes", "action_plan")
 
 
 def redact(case, fields: FieldSet):

@@ -222,13 +222,13 @@ class ActionPlanForm(VersionedForm):
         }[kind]
         return [[self[name.format(i=i)] for name in names] for i in range(1, self.row_counts[kind] + 1)]
 
-    def goal_rows(self):
+    def goal_list(self):
         return self.rows(GOAL)
 
-    def activity_rows(self):
+    def activity_list(self):
         return self.rows(ACTIVITY)
 
-    def review_rows(self):
+    def review_list(self):
         return self.rows(REVIEW)
 
     def clean(self):

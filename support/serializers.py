@@ -13,7 +13,7 @@ class SupportServiceSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         fields = self.context.get("fields")
-        if fields is not None and "support_services.note" not in fields:
+        if fields is not None and "support_service_notes" not in fields:
             data.pop("note")
         return data
 

@@ -31,6 +31,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access import policy
 from audit.models import AuditEvent
@@ -51,6 +52,10 @@ TRANSITIONS = {
     Status.DECLINED: frozenset(),
     Status.ENDED: frozenset(),
 }
+SERVICE_STALE = gettext_lazy(
+    "Støtten er blevet ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret: gennemse støtten og "
+    "gem igen."
+)
 RECORDED_AS = frozenset({Status.OFFERED, Status.ACCEPTED})
 START_AHEAD_DAYS = 366
 REVIEW_AHEAD_DAYS = 2 * 366
@@ -198,12 +203,7 @@ def support_service_update(
     case = service.case
     case_check_status(case=case, action=policy.Action.RECORD_SUPPORT)
     if service.version != expected_version:
-        raise StaleCase(
-            _(
-                "Støtten er blevet ændret af en anden, efter du åbnede den. Dine indtastninger er bevaret: "
-                "gennemse støtten og gem igen."
-            )
-        )
+        raise StaleCase(str(SERVICE_STALE))
     if status == Status.ENDED and ends_on is None:
         ends_on = timezone.localdate()
     _raise_first(support_service_change_problems(service=service, status=status, ends_on=ends_on, note=note))

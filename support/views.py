@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from audit.services import audit_read
 from cases import queries as case_queries
 from cases.views import CaseActionView
+from cmm.validators import ascii_int
 
 from . import pdf, queries, services
 from .forms import ROW_KINDS, ActionPlanForm, SupportServiceForm, SupportServiceUpdateForm
@@ -86,6 +87,17 @@ class SupportServiceUpdateView(CaseActionView):
             service.case = case
             self.support_service = service
         return self.support_service
+
+    def get(self, request, number, pk):
+        return super().get(request, number)
+
+    def post(self, request, number, pk):
+        case = case_queries.case_detail(request.user, number)
+        sent = ascii_int(request.POST.get("service_version", ""))
+        if sent is not None and sent != self._service_of(case).version and policy.role_may(request.user, self.action):
+            # The service changed since the form was opened: say so before judging the change against it.
+            return self.stale(request, case, str(services.SERVICE_STALE), sent_version=sent)
+        return super().post(request, number)
 
     def allowed_case(self, request, number):
         case = super().allowed_case(request, number)
