@@ -124,8 +124,13 @@ def test_recording_and_ending_a_service_in_the_browser(client, case, cmm_worker)
     case = Case.objects.get(pk=case.pk)
     response = client.post(
         f"/sager/{case.number}/stoette/ny/",
-        {"version": case.version, "type": "legal", "provider": "Advokat Hansen", "status": "accepted",
-         "starts_on": TODAY().isoformat()},
+        {
+            "version": case.version,
+            "type": "legal",
+            "provider": "Advokat Hansen",
+            "status": "accepted",
+            "starts_on": TODAY().isoformat(),
+        },
     )
     assert response.status_code == 302
     service = SupportService.objects.get()
