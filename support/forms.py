@@ -154,6 +154,9 @@ class ActionPlanForm(VersionedForm):
             self.fields[f"{kind}_rows"] = forms.IntegerField(widget=forms.HiddenInput, initial=count, required=False)
             for i in range(1, count + 1):
                 self._add_row(kind, i)
+        for field in self.fields.values():  # the rows came after DkfdsForm gave the fields their classes
+            if not isinstance(field.widget, (forms.HiddenInput, forms.CheckboxInput)):
+                field.widget.attrs.setdefault("class", "form-input")
 
     def _add_row(self, kind: str, i: int) -> None:
         if kind == GOAL:
