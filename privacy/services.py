@@ -13,6 +13,7 @@ from audit.services import audit_record
 from cases.models import Case, CaseEvent, Person, Referral
 from grants.models import EmergencyAccess, Handover
 from identification.models import Assessment, PeriodExtension
+from support.models import ActionPlanVersion, SupportService
 
 from . import columns, crypto
 from .fields import encrypted_fields
@@ -30,6 +31,8 @@ FREE_TEXTS = [
     (EmergencyAccess, "case", "reason", ANONYMISED),
     (Handover, "case", "reason", ANONYMISED),
     (Handover, "case", "decision_reason", ""),
+    (SupportService, "case", "note", ""),
+    (ActionPlanVersion, "plan__case", "content", {}),  # the goals and activities (support.models: may be cleared)
 ]
 
 

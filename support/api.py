@@ -100,12 +100,12 @@ class SupportServiceUpdateApi(APIView):
     )
     def post(self, request, number, pk):
         case = _case_for_write(request, number, policy.Action.RECORD_SUPPORT)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         service = SupportService.objects.filter(pk=pk, case=case).first()
         if service is None:
             raise Http404
         service.case = case
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         version = values.pop("version")
         try:

@@ -22,6 +22,8 @@ IDENTIFYING_COLUMNS = [
     ("grants_emergencyaccess", "id", "reason"),
     ("grants_handover", "id", "reason"),
     ("grants_handover", "id", "decision_reason"),
+    ("support_supportservice", "id", "note"),
+    ("support_actionplanversion", "id", "content"),
 ]
 # Columns that hold a secret rather than data about a person: encrypted too, but not the retention job's.
 SECRET_COLUMNS = [
