@@ -1,7 +1,8 @@
 """The start page's worklist, "Mine opgaver": what needs the user now, most urgent first.
 
 A task is a pending deadline, a hand-over waiting for the user's agency, a share whose consent ends soon,
-or (for a CMM coordinator) a victim's case without a contact person. Each points at the action that meets
+a running support service that ends within two weeks (a caseworker's own cases, support/), or (for a
+CMM coordinator) a victim's case without a contact person. Each points at the action that meets
 it, or at the case page when no single action does or the user may not take it.
 
 Urgency, the same on the start page and the case page's banner:
