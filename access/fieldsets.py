@@ -84,6 +84,10 @@ CASE_PARTS = (
     "deadlines",
     "shares",
     "events.reason",
+    # Support services and the action plan (support/): case work's and the support scope's.
+    "support_services",
+    "support_service_notes",
+    "action_plan",
 )
 
 # What every organisation with a share may read about the case itself and its course.
@@ -126,6 +130,8 @@ SUPPORT = _CASE_COURSE | {
     "representative.phone",
     "representative.organisation",
     "representative.appointed_on",
+    "support_services",
+    "action_plan",
 }
 REPATRIATION = _CASE_COURSE | {
     "person.given_name",
@@ -156,6 +162,18 @@ SHARED_EVENTS = frozenset(
     {CaseEvent.Type.ASSESSMENT_RECORDED, CaseEvent.Type.PERIOD_GRANTED, CaseEvent.Type.PERIOD_EXTENDED}
 )
 SHARED_DEADLINES = frozenset({DeadlineKind.PERIOD_END})
+# What a scope reads of the course beyond that: the support scope its services and the plan's reviews (the
+# repatriation scope does not read the other support services, issue 8).
+SCOPE_EVENTS = {
+    "support": frozenset(
+        {
+            CaseEvent.Type.SUPPORT_SERVICE_RECORDED,
+            CaseEvent.Type.SUPPORT_SERVICE_CHANGED,
+            CaseEvent.Type.ACTION_PLAN_SAVED,
+        }
+    )
+}
+SCOPE_DEADLINES = {"support": frozenset({DeadlineKind.ACTION_PLAN_REVIEW})}
 
 # Case work reads the whole file: the access policy's case-working roles.
 CASEWORK = CASEWORK_ROLES
@@ -204,7 +222,12 @@ def for_scope(scope: str | None) -> FieldSet:
     """What an organisation reads through a share of this scope (nothing without a live share)."""
     if scope not in SCOPE_PARTS:
         return NOTHING
-    return FieldSet(parts=SCOPE_PARTS[scope], events=SHARED_EVENTS, deadline_kinds=SHARED_DEADLINES, staff_names=False)
+    return FieldSet(
+        parts=SCOPE_PARTS[scope],
+        events=SHARED_EVENTS | SCOPE_EVENTS.get(scope, frozenset()),
+        deadline_kinds=SHARED_DEADLINES | SCOPE_DEADLINES.get(scope, frozenset()),
+        staff_names=False,
+    )
 
 
 def fields_for(user, case) -> FieldSet:
@@ -236,7 +259,7 @@ def _blank(field: models.Field):
 
 
 # Parts that are lists of their own (filtered by kind or type), not fields to blank.
-_COLLECTIONS = ("deadlines", "shares", "events.reason")
+_COLLECTIONS = ("deadlines", "shares", "events.reason", "support_services", "support_service_notes", "action_plan")
 
 
 def redact(case, fields: FieldSet):

@@ -429,6 +429,17 @@ ROUTES: dict[str, Route] = {
     "case-contact-person": Route(Action.ASSIGN_CONTACT_PERSON),
     "case-representative": Route(Action.RECORD_REPRESENTATIVE),
     "case-close": Route(Action.CLOSE_CASE),
+    # Support services and the action plan (issue 8, support/). Reads ask the field set too (404 without it).
+    "support:services": Route(Action.VIEW),
+    "support:service_record": Route(Action.RECORD_SUPPORT),
+    "support:service_update": Route(Action.RECORD_SUPPORT),
+    "support:plan_history": Route(Action.VIEW),
+    "support:plan_version": Route(Action.VIEW),
+    "support:plan_edit": Route(Action.EDIT_ACTION_PLAN),
+    "support:plan_pdf": Route(Action.PRINT_ACTION_PLAN),
+    "support-service-list": Route(Action.VIEW, methods=(("POST", Action.RECORD_SUPPORT),)),
+    "support-service-update": Route(Action.RECORD_SUPPORT),
+    "action-plan-version-list": Route(Action.VIEW, methods=(("POST", Action.EDIT_ACTION_PLAN),)),
 }
 # URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
 ROUTE_NAMESPACES: dict[str, Route] = {}
@@ -718,6 +729,11 @@ def _case_condition_refusal(user, action: str, case: Case) -> str | None:
         from cases.lifecycle import representative_refusal  # the service's own rule
 
         return representative_refusal(case)
+    if action == Action.PRINT_ACTION_PLAN:
+        from support.queries import has_action_plan  # support builds on cases; imported late to avoid a cycle
+
+        if not has_action_plan(case):
+            return _("Sagen har ingen handlingsplan at udskrive.")
     if action == Action.DECIDE_HANDOVER:
         pending = pending_handover_to(case)
         if pending is None:

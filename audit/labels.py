@@ -95,6 +95,18 @@ WHAT_LABELS = {
     "cases_move": gettext_lazy("Sager flyttet fra en fratrådt kontaktperson"),
     "representative_record": gettext_lazy("Repræsentant registreret"),
     "case_close": gettext_lazy("Sag afsluttet"),
+    # Support services and the action plan (support/).
+    "support_service_record": gettext_lazy("Støtte registreret"),
+    "support_service_update": gettext_lazy("Støtte ændret"),
+    "support_services": gettext_lazy("Sagens støtte"),
+    "record_support_form": gettext_lazy("Formular: støtte"),
+    "action_plan_version_save": gettext_lazy("Ny udgave af handlingsplan gemt"),
+    "edit_action_plan_form": gettext_lazy("Formular: handlingsplan"),
+    "action_plan_history": gettext_lazy("Handlingsplanens udgaver"),
+    "action_plan_version": gettext_lazy("En udgave af handlingsplanen"),
+    "action_plan_pdf": gettext_lazy("Handlingsplan udskrevet som PDF"),
+    "api_support_services": gettext_lazy("API: sagens støtte"),
+    "api_action_plan_versions": gettext_lazy("API: handlingsplanens udgaver"),
 }
 
 # The keys of a row's detail.
@@ -138,6 +150,8 @@ DETAIL_LABELS = {
     "recovery_codes": gettext_lazy("gendannelseskoder"),
     "username_hash": gettext_lazy("brugernavn (som nøglet hash)"),
     "previous_user": gettext_lazy("tidligere bruger"),
+    "plan_version": gettext_lazy("handlingsplanens udgave"),
+    "language": gettext_lazy("sprog"),
 }
 
 # The filters a search used: the same words as the filters' own labels (cases.filters, audit.forms).
@@ -182,6 +196,9 @@ ACTION_LABELS = {
     "move_cases": gettext_lazy("Flyt sager fra en fratrådt medarbejder"),
     "record_representative": gettext_lazy("Repræsentant"),
     "close_case": gettext_lazy("Afslutning af sag"),
+    "record_support": gettext_lazy("Støtte"),
+    "edit_action_plan": gettext_lazy("Handlingsplan"),
+    "print_action_plan": gettext_lazy("Udskriv handlingsplan"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).
@@ -223,6 +240,8 @@ FIELD_MODELS = {
     "period": "identification.Period",
     "period_extension": "identification.PeriodExtension",
     "representative": "cases.Representative",
+    "support_service": "support.SupportService",
+    "action_plan_version": "support.ActionPlanVersion",
 }
 
 

@@ -16,6 +16,7 @@ from accounts.models import Role, Team
 from audit.models import AuditEvent
 from grants import queries as grant_queries
 from grants.models import EmergencyAccess, Handover, Share
+from support import queries as support_queries
 
 from .deadlines import DeadlineKind
 from .models import Case, CaseEvent, Deadline, Representative
@@ -110,6 +111,8 @@ def case_detail(user, number: str) -> Case:
         shares_json=ArraySubquery(shares),
         share_scope=share_scope(user),
         share_last_day=share_last_day(user),
+        # Support services and the action plan's current version, as JSON in the same query (support.queries).
+        **support_queries.case_annotations(),
     )
     try:
         return policy.case_for_view(user, number, queryset=qs)

@@ -183,6 +183,11 @@ def case_check_status(*, case: Case, action: str) -> None:
         raise DomainError(
             _("Handlingen er ikke mulig, når sagen har status “%(status)s”.") % {"status": case.get_status_display()}
         )
+    # An unaccompanied minor's case goes on only with a representative: every gated service refuses here, alike.
+    if action in policy.MINOR_GATED:
+        refused = policy.minor_representative_refusal(case, action)
+        if refused:
+            raise DomainError(refused)
 
 
 def case_save_transition(*, case: Case, expected_version: int, **changes) -> Case:

@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from audit.services import audit_read, audit_stale_write, filters_used
 from cmm.confirm import Confirmation, ConfirmationMixin
 from cmm.validators import ascii_int, page_number
+from support import queries as support_queries
 
 from . import queries, services, stages, submissions, worklist
 from .codes import ExploitationForm, MeansOfControl, labels
@@ -188,6 +189,8 @@ def case_detail(request, number):
             "pending_handover": dict(COMPETENT_AUTHORITIES).get(case.pending_handover_to),
             # Which organisations a case is shared with is CMM's to know, not the other organisations'.
             "shares": queries.case_shares(case) if policy.role_may(request.user, policy.Action.SHARE) else [],
+            # Support services and the action plan (support/_case_section.html), from the page's own query.
+            "support": support_queries.case_page_context(request.user, case, fields, current),
         },
     )
 

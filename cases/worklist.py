@@ -1,7 +1,8 @@
 """The start page's worklist, "Mine opgaver": what needs the user now, most urgent first.
 
 A task is a pending deadline, a hand-over waiting for the user's agency, a share whose consent ends soon,
-or (for a CMM coordinator) a victim's case without a contact person. Each points at the action that meets
+a running support service that ends within two weeks (a caseworker's own cases, support/), or (for a
+CMM coordinator) a victim's case without a contact person. Each points at the action that meets
 it, or at the case page when no single action does or the user may not take it.
 
 Urgency, the same on the start page and the case page's banner:
@@ -44,6 +45,9 @@ CLOSE = "close"
 HANDOVER = "handover"
 SHARE_ENDING = "share_ending"
 UNASSIGNED = "unassigned"
+# A support service the person receives that ends within two weeks (support/): arrange what comes after it.
+SUPPORT_ENDING = "support_ending"
+SUPPORT_ENDING_DAYS = 14
 
 # The action that meets each deadline kind.
 DEADLINE_ACTIONS = {
@@ -59,6 +63,7 @@ ACTION_LABELS = {
     "grants:handover_decide": _("Tag stilling til overdragelse"),
     "cases:assign_contact_person": _("Tildel kontaktperson"),
     "cases:detail": _("Se sagen"),
+    "support:services": _("Se støtten"),
 }
 PENDING = Q(closed_at__isnull=True, status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED])
 VICTIM_STATES = tuple(policy.VICTIM_STATES)
@@ -242,6 +247,8 @@ def task_parts(user, visible: QuerySet[Case], now) -> list[QuerySet]:
                 ref=ref,
             )
         )
+    if policy.role_may(user, policy.Action.RECORD_SUPPORT) and not coordinator:
+        parts.append(_support_ending_part(scope, now))
     if user.role == Role.CMM_COORDINATOR:
         unassigned = visible.filter(status__in=VICTIM_STATES, contact_person__isnull=True)
         if user.team_id:
@@ -256,6 +263,20 @@ def task_parts(user, visible: QuerySet[Case], now) -> list[QuerySet]:
             )
         )
     return parts
+
+
+def _support_ending_part(scope: QuerySet[Case], now) -> QuerySet:
+    """The running services of the user's own cases whose last day is within SUPPORT_ENDING_DAYS (detail: the type)."""
+    from support.models import SupportService  # support builds on cases: imported where it is used
+
+    today = timezone.localdate(now)
+    ending = SupportService.objects.filter(
+        status=SupportService.Status.ACCEPTED,
+        ends_on__gte=today,
+        ends_on__lte=today + dt.timedelta(days=SUPPORT_ENDING_DAYS),
+        case__in=scope.filter(status__in=list(policy.SUPPORT_STATES)).values("pk"),
+    ).order_by("ends_on")
+    return _row(ending, case=F("case_id"), kind=_kind(SUPPORT_ENDING), day=F("ends_on"), detail=F("type"), ref=F("id"))
 
 
 def tasks_for(user, *, visible: QuerySet[Case] | None = None, now=None) -> list[Task]:
@@ -292,6 +313,9 @@ def tasks_for(user, *, visible: QuerySet[Case] | None = None, now=None) -> list[
             task.url_name = "grants:handover_decide"
         elif kind == SHARE_ENDING:
             task.left = time_left(last_day=day, now=now)
+        elif kind == SUPPORT_ENDING:
+            task.left = time_left(last_day=day, now=now)
+            task.url_name = "support:services"
         elif kind == UNASSIGNED:
             task.since = at
             if policy.can(user, policy.Action.ASSIGN_CONTACT_PERSON, case):

@@ -240,9 +240,6 @@ def period_grant(*, case: Case, actor, expected_version: int, starts_on: dt.date
     policy.require(actor, policy.Action.GRANT_PERIOD)
     case_check_state(case=case, action=policy.Action.GRANT_PERIOD, expected_version=expected_version)
     _refuse_wrong_authority(actor=actor, case=case, action=policy.Action.GRANT_PERIOD)
-    minor_refused = policy.minor_representative_refusal(case, policy.Action.GRANT_PERIOD)
-    if minor_refused:
-        raise DomainError(minor_refused)
     _raise_first(period_grant_problems(case=case, starts_on=starts_on))
     case_save_transition(case=case, expected_version=expected_version, status=Case.Status.PERIOD)
     period = Period.objects.create(

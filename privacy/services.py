@@ -13,6 +13,7 @@ from audit.services import audit_record
 from cases.models import Case, CaseEvent, Person, Referral, Representative
 from grants.models import EmergencyAccess, Handover
 from identification.models import Assessment, PeriodExtension
+from support.models import ActionPlanVersion, SupportService
 
 from . import columns, crypto
 from .fields import encrypted_fields
@@ -33,6 +34,8 @@ FREE_TEXTS = [
     (Case, "pk", "exit_note", ""),
     (Representative, "case", "name", ANONYMISED),
     (Representative, "case", "phone", ""),
+    (SupportService, "case", "note", ""),
+    (ActionPlanVersion, "plan__case", "content", {}),  # the goals and activities (support.models: may be cleared)
 ]
 
 

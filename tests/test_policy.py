@@ -18,6 +18,7 @@ from accounts.models import Agency, Role, RoleRequest, User
 from cases.codes import ResidenceStatus
 from grants import services as grants
 from grants.models import Share
+from support.models import ActionPlan, ActionPlanVersion
 from tests.factories import TeamFactory, UserFactory, login, make_case
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ AGENCY_OF = {
 
 # Case routes answer POST only where they have no page; the walk sends what each route takes.
 POST_ONLY = {
+    "support-service-update",
     "case-assessment",
     "case-period",
     "case-period-extensions",
@@ -122,6 +124,12 @@ def world(cmm_team):
             consent_given_on=today,
             expires_on=today + dt.timedelta(days=30),
         )
+    # A plan on every case, for the plan's pages and its PDF (written directly: the cases are still referred).
+    for case in (cmm_case, dis_case, other_cmm):
+        plan = ActionPlan.objects.create(case=case)
+        ActionPlanVersion.objects.create(
+            plan=plan, number=1, made_on=today, made_with_person=True, content={"goals": ["Mål"]}, created_by=contact
+        )
     inside = {role: cmm_case for role in Role}
     inside[Role.DIS_CASEWORKER] = inside[Role.DIS_COORDINATOR] = dis_case
     # A role change waiting for a CMM coordinator, for the approval pages.
@@ -149,6 +157,8 @@ def reverse_for(name, case) -> str:
         {},
         {"number": case.number},
         {"number": case.number, "share_id": share_id(case)},
+        {"number": case.number, "pk": 0},
+        {"number": case.number, "version": 1},
         {"user_id": User.objects.order_by("pk").values_list("pk", flat=True).first()},
         {"request_id": RoleRequest.objects.values_list("pk", flat=True).first() or 0},
     ):

@@ -72,6 +72,12 @@ def _what(task) -> str:
         return gettext("Samtykket til deling med %(organisation)s udløber") % {"organisation": task.detail}
     if task.kind == worklist.UNASSIGNED:
         return gettext("Offer uden kontaktperson")
+    if task.kind == worklist.SUPPORT_ENDING:
+        from support.models import SupportService
+
+        return gettext("Støtten slutter: %(type)s") % {
+            "type": dict(SupportService.Type.choices).get(task.detail, task.detail)
+        }
     return str(DeadlineKind(task.kind).label)
 
 

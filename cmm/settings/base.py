@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "grants",
     "access",
     "repatriation",
+    "support",
     "reporting",
     "privacy",
 ]

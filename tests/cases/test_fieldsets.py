@@ -127,8 +127,17 @@ def leaf_parts(data, prefix="") -> set[str]:
     return parts
 
 
-# The API's detail has no shares, no events and no staff (those have their own endpoints or none).
-NOT_IN_DETAIL = {"shares", "events.reason", "contact_person", "team"}
+# The API's detail has no shares, no events, no staff, no support services and no action plan (those have their
+# own endpoints or none).
+NOT_IN_DETAIL = {
+    "shares",
+    "events.reason",
+    "contact_person",
+    "team",
+    "support_services",
+    "support_service_notes",
+    "action_plan",
+}
 
 
 @pytest.mark.parametrize("reader", sorted(EXPECTED))

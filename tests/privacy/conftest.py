@@ -25,6 +25,8 @@ IDENTIFYING_COLUMNS = [
     ("cases_case", "id", "exit_note"),
     ("cases_representative", "id", "name"),
     ("cases_representative", "id", "phone"),
+    ("support_supportservice", "id", "note"),
+    ("support_actionplanversion", "id", "content"),
 ]
 # Columns that hold a secret rather than data about a person: encrypted too, but not the retention job's.
 SECRET_COLUMNS = [

@@ -15,6 +15,7 @@ from identification import services as identification
 from identification.models import Assessment, PeriodExtension
 from privacy import crypto
 from privacy.fields import encrypted_fields
+from support import services as support
 from tests.cases.test_celery_worker import database_url
 from tests.factories import login, make_case
 from tests.states import assessed
@@ -45,6 +46,8 @@ CANARY_TEXTS = {
     "representative_name": "Repraesentantkanarie",
     "representative_phone": "+45 7766 5544",
     "exit_note": "Afslutningskanarie",
+    "support_note": "Stoettekanarie",
+    "plan_goal": "Maalkanarie i handlingsplanen",
 }
 
 
@@ -101,6 +104,27 @@ def canary_case(client, coordinator, dis_worker) -> Case:
         expected_version=case.version,
         accept=False,
         decision_reason=CANARY_TEXTS["decision_reason"],
+    )
+    case = Case.objects.get(pk=case.pk)
+    support.support_service_record(
+        case=case,
+        actor=dis_worker,
+        expected_version=case.version,
+        type="shelter",
+        provider="Krisecenter",
+        starts_on=timezone.localdate(),
+        note=CANARY_TEXTS["support_note"],
+    )
+    support.action_plan_version_save(
+        case=case,
+        actor=dis_worker,
+        expected_version=case.version,
+        made_on=timezone.localdate(),
+        made_with_person=True,
+        made_with_representative=False,
+        goals=[CANARY_TEXTS["plan_goal"]],
+        activities=[],
+        review_dates=[timezone.localdate() + dt.timedelta(days=30)],
     )
     dis_only = make_case(dis_worker)
     grants.emergency_access_open(number=dis_only.number, actor=coordinator, reason=CANARY_TEXTS["emergency_reason"])

@@ -170,6 +170,7 @@ class Command(BaseCommand):
         created = self.create_stage_cases(users)
         self.create_cooperation(users, created)
         self.create_support_and_exit_cases(users)
+        create_support(users, created["Joy"])
 
     def create_support_and_exit_cases(self, users: dict[str, User]) -> None:
         """A DIS victim without a contact person; two unaccompanied minors, one with a representative and one
@@ -319,3 +320,48 @@ class Command(BaseCommand):
                     cooperates_on_repatriation=True,
                 )
         return created
+
+
+def create_support(users: dict[str, User], case: Case) -> None:
+    """Joy Nakato's case in support: a service in every status, and an action plan in two versions with a
+    review to come."""
+    from support import services as support
+    from support.models import SupportService
+
+    actor = users["cmm.kontakt"]
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=9)
+    Status = SupportService.Status
+    rows = [
+        (SupportService.Type.SHELTER, "Fiktivt krisecenter", Status.ACCEPTED, today + dt.timedelta(days=10), None),
+        (SupportService.Type.PSYCHOLOGICAL, "Fiktiv psykologpraksis", Status.OFFERED, None, None),
+        (SupportService.Type.LEGAL, "Fiktivt advokatkontor", Status.OFFERED, None, Status.DECLINED),
+        (SupportService.Type.INTERPRETER, "Fiktivt tolkebureau", Status.ACCEPTED, None, Status.ENDED),
+    ]
+    for kind, provider, status, ends_on, then in rows:
+        case.refresh_from_db()
+        service = support.support_service_record(
+            case=case,
+            actor=actor,
+            expected_version=case.version,
+            type=kind,
+            provider=provider,
+            starts_on=start,
+            status=status,
+            ends_on=ends_on,
+        )
+        if then:
+            support.support_service_update(service=service, actor=actor, expected_version=1, status=then)
+    for number, goals in enumerate((["Finde en sikker bolig"], ["Finde en sikker bolig", "Begynde på dansk"]), 1):
+        case.refresh_from_db()
+        support.action_plan_version_save(
+            case=case,
+            actor=actor,
+            expected_version=case.version,
+            made_on=start + dt.timedelta(days=number),
+            made_with_person=True,
+            made_with_representative=False,
+            goals=goals,
+            activities=[{"text": "Samtale med psykolog", "responsible": "Kontaktpersonen", "due_on": None}],
+            review_dates=[today + dt.timedelta(days=7 * number), today + dt.timedelta(days=60)],
+        )
