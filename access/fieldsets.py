@@ -75,6 +75,28 @@ CASE_PARTS = (
     "deadlines",
     "shares",
     "events.reason",
+    # Prepared repatriation (repatriation.models).
+    "dublin_regulation",
+    "repatriation.offered_on",
+    "repatriation.answer",
+    "repatriation.answered_on",
+    "repatriation.reasons",
+    "repatriation.reintegration_plan",
+    "repatriation.planned_departure_on",
+    "repatriation.returned_on",
+    "repatriation.destination",
+    "repatriation.version",
+    "repatriation.reintegration_last_day",
+    "repatriation.follow_up_last_day",
+    "repatriation.support_items.kind",
+    "repatriation.support_items.amount",
+    "repatriation.support_items.currency",
+    "repatriation.support_items.paid_to_family_member",
+    "repatriation.support_items.family_member_reason",
+    "repatriation.support_items.note",
+    "follow_up_reports.written_on",
+    "follow_up_reports.text",
+    "follow_up_reports.attachments",
 )
 
 # What every organisation with a share may read about the case itself and its course.
@@ -120,6 +142,27 @@ REPATRIATION = _CASE_COURSE | {
     "person.primary_language",
     "person.document_number",
     "person.phone",
+    # The repatriation, its support, the return and the follow-up; not the person's reasons for their answer,
+    # which they gave the caseworker (need-to-know: the organisation works from the plan).
+    "repatriation.offered_on",
+    "repatriation.answer",
+    "repatriation.answered_on",
+    "repatriation.reintegration_plan",
+    "repatriation.planned_departure_on",
+    "repatriation.returned_on",
+    "repatriation.destination",
+    "repatriation.version",
+    "repatriation.reintegration_last_day",
+    "repatriation.follow_up_last_day",
+    "repatriation.support_items.kind",
+    "repatriation.support_items.amount",
+    "repatriation.support_items.currency",
+    "repatriation.support_items.paid_to_family_member",
+    "repatriation.support_items.family_member_reason",
+    "repatriation.support_items.note",
+    "follow_up_reports.written_on",
+    "follow_up_reports.text",
+    "follow_up_reports.attachments",
 }
 
 # Share scopes (grants.models.Share.Scope values) and what each may read.
@@ -131,6 +174,21 @@ SHARED_EVENTS = frozenset(
     {CaseEvent.Type.ASSESSMENT_RECORDED, CaseEvent.Type.PERIOD_GRANTED, CaseEvent.Type.PERIOD_EXTENDED}
 )
 SHARED_DEADLINES = frozenset({DeadlineKind.PERIOD_END})
+# The repatriation scope follows the repatriation too: its events and the two periods after the return.
+REPATRIATION_EVENTS = frozenset(
+    {
+        CaseEvent.Type.REPATRIATION_OFFERED,
+        CaseEvent.Type.REPATRIATION_ACCEPTED,
+        CaseEvent.Type.REPATRIATION_DECLINED,
+        CaseEvent.Type.REINTEGRATION_PLAN_SAVED,
+        CaseEvent.Type.RETURN_RECORDED,
+        CaseEvent.Type.FOLLOW_UP_REPORT_ADDED,
+    }
+)
+SCOPE_EVENTS = {"repatriation": SHARED_EVENTS | REPATRIATION_EVENTS}
+SCOPE_DEADLINES = {
+    "repatriation": SHARED_DEADLINES | {DeadlineKind.REINTEGRATION_END, DeadlineKind.FOLLOW_UP_END},
+}
 
 # Case work reads the whole file: the access policy's case-working roles.
 CASEWORK = CASEWORK_ROLES
@@ -179,7 +237,12 @@ def for_scope(scope: str | None) -> FieldSet:
     """What an organisation reads through a share of this scope (nothing without a live share)."""
     if scope not in SCOPE_PARTS:
         return NOTHING
-    return FieldSet(parts=SCOPE_PARTS[scope], events=SHARED_EVENTS, deadline_kinds=SHARED_DEADLINES, staff_names=False)
+    return FieldSet(
+        parts=SCOPE_PARTS[scope],
+        events=SCOPE_EVENTS.get(scope, SHARED_EVENTS),
+        deadline_kinds=SCOPE_DEADLINES.get(scope, SHARED_DEADLINES),
+        staff_names=False,
+    )
 
 
 def fields_for(user, case) -> FieldSet:
@@ -212,6 +275,8 @@ def _blank(field: models.Field):
 
 # Parts that are lists of their own (filtered by kind or type), not fields to blank.
 _COLLECTIONS = ("deadlines", "shares", "events.reason")
+# Lists the case page brings as JSON in its own query (cases.queries.case_detail), shown by their field set.
+_COLLECTION_PREFIXES = ("repatriation.support_items.", "follow_up_reports.")
 
 
 def redact(case, fields: FieldSet):
@@ -223,7 +288,7 @@ def redact(case, fields: FieldSet):
     if fields.everything:
         return case
     for part in CASE_PARTS:
-        if part in fields or part in _COLLECTIONS:
+        if part in fields or part in _COLLECTIONS or part.startswith(_COLLECTION_PREFIXES):
             continue
         *path, name = part.split(".")
         for holder in _holders(case, path):

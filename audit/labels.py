@@ -86,6 +86,27 @@ WHAT_LABELS = {
     "read_limited": gettext_lazy("Afvist under spærring for mange sager læst"),
     "retention_dry_run": gettext_lazy("Sletning efter opbevaringsperioden: prøvekørsel"),
     "retention_anonymised": gettext_lazy("Personer anonymiseret efter opbevaringsperioden"),
+    # Prepared repatriation (repatriation/).
+    "dublin_record": gettext_lazy("Dublinsag registreret"),
+    "repatriation_offer": gettext_lazy("Forberedt hjemrejse tilbudt"),
+    "repatriation_decide": gettext_lazy("Svar på forberedt hjemrejse registreret"),
+    "reintegration_plan_save": gettext_lazy("Reintegrationsplan gemt"),
+    "reintegration_support_add": gettext_lazy("Reintegrationsstøtte registreret"),
+    "return_record": gettext_lazy("Hjemrejse registreret"),
+    "follow_up_report_add": gettext_lazy("Opfølgningsrapport tilføjet"),
+    "follow_up_reports": gettext_lazy("Opfølgningsrapporterne"),
+    "follow_up_attachment": gettext_lazy("Bilag til opfølgningsrapport hentet"),
+    "api_repatriation": gettext_lazy("API: forberedt hjemrejse"),
+    "api_follow_up_reports": gettext_lazy("API: opfølgningsrapporter"),
+    "record_dublin_form": gettext_lazy("Formular: Dublinsag"),
+    "record_dublin_confirm": gettext_lazy("Bekræftelse: Dublinsag"),
+    "offer_repatriation_form": gettext_lazy("Formular: tilbud om forberedt hjemrejse"),
+    "decide_repatriation_form": gettext_lazy("Formular: svar på forberedt hjemrejse"),
+    "record_reintegration_form": gettext_lazy("Formular: reintegrationsplan eller -støtte"),
+    "record_return_form": gettext_lazy("Formular: hjemrejse"),
+    "record_return_confirm": gettext_lazy("Bekræftelse: hjemrejse"),
+    "add_follow_up_report_form": gettext_lazy("Formular: opfølgningsrapport"),
+    "read_attachment_form": gettext_lazy("Opfølgningsrapporterne"),
 }
 
 # The keys of a row's detail.
@@ -128,6 +149,9 @@ DETAIL_LABELS = {
     "remaining": gettext_lazy("gendannelseskoder tilbage"),
     "recovery_codes": gettext_lazy("gendannelseskoder"),
     "username_hash": gettext_lazy("brugernavn (som nøglet hash)"),
+    "attachment": gettext_lazy("bilag nr."),
+    "attachments": gettext_lazy("bilag"),
+    "reports": gettext_lazy("rapporter"),
 }
 
 # The filters a search used: the same words as the filters' own labels (cases.filters, audit.forms).
@@ -168,6 +192,13 @@ ACTION_LABELS = {
     "request_handover": gettext_lazy("Anmodning om overdragelse"),
     "decide_handover": gettext_lazy("Afgørelse om overdragelse"),
     "change_residence_status": gettext_lazy("Ændret opholdsgrundlag"),
+    "record_dublin": gettext_lazy("Dublinsag"),
+    "offer_repatriation": gettext_lazy("Tilbud om forberedt hjemrejse"),
+    "decide_repatriation": gettext_lazy("Svar på forberedt hjemrejse"),
+    "record_reintegration": gettext_lazy("Reintegrationsplan og -støtte"),
+    "record_return": gettext_lazy("Hjemrejse"),
+    "add_follow_up_report": gettext_lazy("Opfølgningsrapport"),
+    "read_attachment": gettext_lazy("Opfølgningsrapporter og bilag"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).
@@ -208,6 +239,9 @@ FIELD_MODELS = {
     "assessment": "identification.Assessment",
     "period": "identification.Period",
     "period_extension": "identification.PeriodExtension",
+    "repatriation": "repatriation.Repatriation",
+    "reintegration_support": "repatriation.ReintegrationSupport",
+    "follow_up_report": "repatriation.FollowUpReport",
 }
 
 

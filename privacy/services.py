@@ -13,6 +13,7 @@ from audit.services import audit_record
 from cases.models import Case, CaseEvent, Person, Referral
 from grants.models import EmergencyAccess, Handover
 from identification.models import Assessment, PeriodExtension
+from repatriation.models import FollowUpAttachment, FollowUpReport, ReintegrationSupport, Repatriation
 
 from . import columns, crypto
 from .fields import encrypted_fields
@@ -30,6 +31,13 @@ FREE_TEXTS = [
     (EmergencyAccess, "case", "reason", ANONYMISED),
     (Handover, "case", "reason", ANONYMISED),
     (Handover, "case", "decision_reason", ""),
+    (Repatriation, "case", "reasons", ""),
+    (Repatriation, "case", "reintegration_plan", ""),
+    (ReintegrationSupport, "repatriation__case", "family_member_reason", ANONYMISED),
+    (ReintegrationSupport, "repatriation__case", "note", ""),
+    (FollowUpReport, "case", "text", ANONYMISED),
+    # An attachment's content is emptied (its number, type and size stay, as the report's date does).
+    (FollowUpAttachment, "report__case", "content", ""),
 ]
 
 
