@@ -203,7 +203,8 @@ def plan_problems(
     if planned_departure_on and answered_on and planned_departure_on < answered_on:
         problems.append(
             DomainError(
-                _("Udrejsen kan ikke planlægges før personen tog imod tilbuddet, %(day)s.") % {"day": _day(answered_on)},
+                _("Udrejsen kan ikke planlægges før personen tog imod tilbuddet, %(day)s.")
+                % {"day": _day(answered_on)},
                 field="planned_departure_on",
             )
         )
