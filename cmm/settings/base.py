@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
         "CompetentAuthorityEnum": "accounts.models.COMPETENT_AUTHORITIES",
         "CaseStatusEnum": "cases.models.Case.Status",
         "DeadlineStatusEnum": "cases.models.Deadline.Status",
+        "ReintegrationSupportKindEnum": "repatriation.models.ReintegrationSupport.Kind",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
