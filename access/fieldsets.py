@@ -88,6 +88,28 @@ CASE_PARTS = (
     "support_services",
     "support_service_notes",
     "action_plan",
+    # Prepared repatriation (repatriation.models).
+    "dublin_regulation",
+    "repatriation.offered_on",
+    "repatriation.answer",
+    "repatriation.answered_on",
+    "repatriation.reasons",
+    "repatriation.reintegration_plan",
+    "repatriation.planned_departure_on",
+    "repatriation.returned_on",
+    "repatriation.destination",
+    "repatriation.version",
+    "repatriation.reintegration_last_day",
+    "repatriation.follow_up_last_day",
+    "repatriation.support_items.kind",
+    "repatriation.support_items.amount",
+    "repatriation.support_items.currency",
+    "repatriation.support_items.paid_to_family_member",
+    "repatriation.support_items.family_member_reason",
+    "repatriation.support_items.note",
+    "follow_up_reports.written_on",
+    "follow_up_reports.text",
+    "follow_up_reports.attachments",
 )
 
 # What every organisation with a share may read about the case itself and its course.
@@ -151,6 +173,27 @@ REPATRIATION = _CASE_COURSE | {
     "representative.name",
     "representative.organisation",
     "representative.appointed_on",
+    # The repatriation, its support, the return and the follow-up; not the person's reasons for their answer,
+    # which they gave the caseworker (need-to-know: the organisation works from the plan).
+    "repatriation.offered_on",
+    "repatriation.answer",
+    "repatriation.answered_on",
+    "repatriation.reintegration_plan",
+    "repatriation.planned_departure_on",
+    "repatriation.returned_on",
+    "repatriation.destination",
+    "repatriation.version",
+    "repatriation.reintegration_last_day",
+    "repatriation.follow_up_last_day",
+    "repatriation.support_items.kind",
+    "repatriation.support_items.amount",
+    "repatriation.support_items.currency",
+    "repatriation.support_items.paid_to_family_member",
+    "repatriation.support_items.family_member_reason",
+    "repatriation.support_items.note",
+    "follow_up_reports.written_on",
+    "follow_up_reports.text",
+    "follow_up_reports.attachments",
 }
 
 # Share scopes (grants.models.Share.Scope values) and what each may read.
@@ -162,8 +205,20 @@ SHARED_EVENTS = frozenset(
     {CaseEvent.Type.ASSESSMENT_RECORDED, CaseEvent.Type.PERIOD_GRANTED, CaseEvent.Type.PERIOD_EXTENDED}
 )
 SHARED_DEADLINES = frozenset({DeadlineKind.PERIOD_END})
+# The repatriation scope follows the repatriation too: its events and the two periods after the return.
+REPATRIATION_EVENTS = frozenset(
+    {
+        CaseEvent.Type.REPATRIATION_OFFERED,
+        CaseEvent.Type.REPATRIATION_ACCEPTED,
+        CaseEvent.Type.REPATRIATION_DECLINED,
+        CaseEvent.Type.REINTEGRATION_PLAN_SAVED,
+        CaseEvent.Type.RETURN_RECORDED,
+        CaseEvent.Type.FOLLOW_UP_REPORT_ADDED,
+    }
+)
 # What a scope reads of the course beyond that: the support scope its services and the plan's reviews (the
-# repatriation scope does not read the other support services, issue 8).
+# repatriation scope does not read the other support services, issue 8), the repatriation scope the
+# repatriation's events and the two periods after the return.
 SCOPE_EVENTS = {
     "support": frozenset(
         {
@@ -171,9 +226,13 @@ SCOPE_EVENTS = {
             CaseEvent.Type.SUPPORT_SERVICE_CHANGED,
             CaseEvent.Type.ACTION_PLAN_SAVED,
         }
-    )
+    ),
+    "repatriation": REPATRIATION_EVENTS,
 }
-SCOPE_DEADLINES = {"support": frozenset({DeadlineKind.ACTION_PLAN_REVIEW})}
+SCOPE_DEADLINES = {
+    "support": frozenset({DeadlineKind.ACTION_PLAN_REVIEW}),
+    "repatriation": frozenset({DeadlineKind.REINTEGRATION_END, DeadlineKind.FOLLOW_UP_END}),
+}
 
 # Case work reads the whole file: the access policy's case-working roles.
 CASEWORK = CASEWORK_ROLES
@@ -260,6 +319,8 @@ def _blank(field: models.Field):
 
 # Parts that are lists of their own (filtered by kind or type), not fields to blank.
 _COLLECTIONS = ("deadlines", "shares", "events.reason", "support_services", "support_service_notes", "action_plan")
+# Lists the case page brings as JSON in its own query (cases.queries.case_detail), shown by their field set.
+_COLLECTION_PREFIXES = ("repatriation.support_items.", "follow_up_reports.")
 
 
 def redact(case, fields: FieldSet):
@@ -271,7 +332,7 @@ def redact(case, fields: FieldSet):
     if fields.everything:
         return case
     for part in CASE_PARTS:
-        if part in fields or part in _COLLECTIONS:
+        if part in fields or part in _COLLECTIONS or part.startswith(_COLLECTION_PREFIXES):
             continue
         *path, name = part.split(".")
         for holder in _holders(case, path):

@@ -272,8 +272,9 @@ POLICY: dict[str, Rule] = {
     ),
     Action.READ_ATTACHMENT: Rule(
         CASEWORK_ROLES | frozenset({Role.IOM_OFFICER}),
-        gettext_lazy("Hente et bilag til en opfølgningsrapport"),
+        gettext_lazy("Læse opfølgningsrapporterne og hente deres bilag"),
         on_case=True,
+        extra=gettext_lazy("IOM kun i sager delt til hjemrejse"),
     ),
     Action.CLOSE_CASE: Rule(
         CASEWORK_ROLES,
@@ -440,6 +441,24 @@ ROUTES: dict[str, Route] = {
     "support-service-list": Route(Action.VIEW, methods=(("POST", Action.RECORD_SUPPORT),)),
     "support-service-update": Route(Action.RECORD_SUPPORT),
     "action-plan-version-list": Route(Action.VIEW, methods=(("POST", Action.EDIT_ACTION_PLAN),)),
+    # Prepared repatriation (repatriation/urls.py, repatriation/api_urls.py).
+    "repatriation:record_dublin": Route(Action.RECORD_DUBLIN),
+    "repatriation:offer": Route(Action.OFFER_REPATRIATION),
+    "repatriation:decide": Route(Action.DECIDE_REPATRIATION),
+    "repatriation:plan": Route(Action.RECORD_REINTEGRATION),
+    "repatriation:support": Route(Action.RECORD_REINTEGRATION),
+    "repatriation:return": Route(Action.RECORD_RETURN),
+    "repatriation:reports": Route(Action.READ_ATTACHMENT),
+    "repatriation:report_add": Route(Action.ADD_FOLLOW_UP_REPORT),
+    "repatriation:attachment": Route(Action.READ_ATTACHMENT),
+    "case-dublin": Route(Action.RECORD_DUBLIN),
+    "case-repatriation": Route(Action.VIEW),
+    "case-repatriation-offer": Route(Action.OFFER_REPATRIATION),
+    "case-repatriation-decision": Route(Action.DECIDE_REPATRIATION),
+    "case-repatriation-plan": Route(Action.RECORD_REINTEGRATION),
+    "case-repatriation-support": Route(Action.RECORD_REINTEGRATION),
+    "case-repatriation-return": Route(Action.RECORD_RETURN),
+    "case-follow-up-reports": Route(Action.READ_ATTACHMENT, methods=(("POST", Action.ADD_FOLLOW_UP_REPORT),)),
 }
 # URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
 ROUTE_NAMESPACES: dict[str, Route] = {}
@@ -740,7 +759,31 @@ def _case_condition_refusal(user, action: str, case: Case) -> str | None:
             return _("Der er ingen anmodning om overdragelse at tage stilling til.")
         if pending != user.agency:
             return _("Kun den myndighed, sagen overdrages til, kan tage stilling til anmodningen.")
+    if action in REPATRIATION_ACTIONS:
+        from repatriation import rules  # the app's own rule, which its services apply alike
+
+        return rules.condition_refusal(
+            action,
+            user=user,
+            case=case,
+            repatriation=rules.repatriation_of(case),
+            repatriation_share=getattr(case, "share_scope", None) == "repatriation",
+        )
     return None
+
+
+# The prepared repatriation's actions, whose conditions repatriation.rules states.
+REPATRIATION_ACTIONS = frozenset(
+    {
+        Action.RECORD_DUBLIN,
+        Action.OFFER_REPATRIATION,
+        Action.DECIDE_REPATRIATION,
+        Action.RECORD_REINTEGRATION,
+        Action.RECORD_RETURN,
+        Action.ADD_FOLLOW_UP_REPORT,
+        Action.READ_ATTACHMENT,
+    }
+)
 
 
 def can(user, action: str, case: Case | None = None) -> bool:
@@ -761,6 +804,12 @@ CASE_PAGE_ACTIONS = (
     Action.ASSIGN_CONTACT_PERSON,
     Action.RECORD_REPRESENTATIVE,
     Action.CLOSE_CASE,
+    Action.RECORD_DUBLIN,
+    Action.OFFER_REPATRIATION,
+    Action.DECIDE_REPATRIATION,
+    Action.RECORD_REINTEGRATION,
+    Action.RECORD_RETURN,
+    Action.ADD_FOLLOW_UP_REPORT,
 )
 
 
@@ -778,6 +827,7 @@ EXPLAINED_ACTIONS = (
     Action.RECORD_NOTIFICATION,
     Action.SHARE,
     Action.CHANGE_RESIDENCE_STATUS,
+    Action.OFFER_REPATRIATION,
 )
 
 

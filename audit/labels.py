@@ -107,6 +107,27 @@ WHAT_LABELS = {
     "action_plan_pdf": gettext_lazy("Handlingsplan udskrevet som PDF"),
     "api_support_services": gettext_lazy("API: sagens støtte"),
     "api_action_plan_versions": gettext_lazy("API: handlingsplanens udgaver"),
+    # Prepared repatriation (repatriation/).
+    "dublin_record": gettext_lazy("Dublinsag registreret"),
+    "repatriation_offer": gettext_lazy("Forberedt hjemrejse tilbudt"),
+    "repatriation_decide": gettext_lazy("Svar på forberedt hjemrejse registreret"),
+    "reintegration_plan_save": gettext_lazy("Reintegrationsplan gemt"),
+    "reintegration_support_add": gettext_lazy("Reintegrationsstøtte registreret"),
+    "return_record": gettext_lazy("Hjemrejse registreret"),
+    "follow_up_report_add": gettext_lazy("Opfølgningsrapport tilføjet"),
+    "follow_up_reports": gettext_lazy("Opfølgningsrapporterne"),
+    "follow_up_attachment": gettext_lazy("Bilag til opfølgningsrapport hentet"),
+    "api_repatriation": gettext_lazy("API: forberedt hjemrejse"),
+    "api_follow_up_reports": gettext_lazy("API: opfølgningsrapporter"),
+    "record_dublin_form": gettext_lazy("Formular: Dublinsag"),
+    "record_dublin_confirm": gettext_lazy("Bekræftelse: Dublinsag"),
+    "offer_repatriation_form": gettext_lazy("Formular: tilbud om forberedt hjemrejse"),
+    "decide_repatriation_form": gettext_lazy("Formular: svar på forberedt hjemrejse"),
+    "record_reintegration_form": gettext_lazy("Formular: reintegrationsplan eller -støtte"),
+    "record_return_form": gettext_lazy("Formular: hjemrejse"),
+    "record_return_confirm": gettext_lazy("Bekræftelse: hjemrejse"),
+    "add_follow_up_report_form": gettext_lazy("Formular: opfølgningsrapport"),
+    "read_attachment_form": gettext_lazy("Opfølgningsrapporterne"),
 }
 
 # The keys of a row's detail.
@@ -152,6 +173,9 @@ DETAIL_LABELS = {
     "previous_user": gettext_lazy("tidligere bruger"),
     "plan_version": gettext_lazy("handlingsplanens udgave"),
     "language": gettext_lazy("sprog"),
+    "attachment": gettext_lazy("bilag nr."),
+    "attachments": gettext_lazy("bilag"),
+    "reports": gettext_lazy("rapporter"),
 }
 
 # The filters a search used: the same words as the filters' own labels (cases.filters, audit.forms).
@@ -199,6 +223,13 @@ ACTION_LABELS = {
     "record_support": gettext_lazy("Støtte"),
     "edit_action_plan": gettext_lazy("Handlingsplan"),
     "print_action_plan": gettext_lazy("Udskriv handlingsplan"),
+    "record_dublin": gettext_lazy("Dublinsag"),
+    "offer_repatriation": gettext_lazy("Tilbud om forberedt hjemrejse"),
+    "decide_repatriation": gettext_lazy("Svar på forberedt hjemrejse"),
+    "record_reintegration": gettext_lazy("Reintegrationsplan og -støtte"),
+    "record_return": gettext_lazy("Hjemrejse"),
+    "add_follow_up_report": gettext_lazy("Opfølgningsrapport"),
+    "read_attachment": gettext_lazy("Opfølgningsrapporter og bilag"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).
@@ -242,6 +273,9 @@ FIELD_MODELS = {
     "representative": "cases.Representative",
     "support_service": "support.SupportService",
     "action_plan_version": "support.ActionPlanVersion",
+    "repatriation": "repatriation.Repatriation",
+    "reintegration_support": "repatriation.ReintegrationSupport",
+    "follow_up_report": "repatriation.FollowUpReport",
 }
 
 

@@ -262,6 +262,18 @@ class Case(models.Model):
         """Under 18 at referral and unaccompanied: needs a personal representative before support begins."""
         return self.referral.unaccompanied and self.minor_at_referral
 
+    @property
+    def exit_prepared(self) -> bool:
+        """The person has accepted a prepared repatriation and not yet returned (repatriation.models.Repatriation).
+
+        The case page selects the repatriation with the case; elsewhere this reads it.
+        """
+        try:
+            repatriation = self.repatriation
+        except models.ObjectDoesNotExist:
+            return False
+        return repatriation.answer == "accepted" and repatriation.returned_on is None
+
 
 class CaseNumberCounter(models.Model):
     """The last case number issued in a year; locked row by row so numbers never repeat or skip."""

@@ -6,8 +6,21 @@ Measured at 50,000 cases by `bench/run.py`; keep what a page loads to what it sh
 import datetime as dt
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import JSONObject
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, JSONObject
 from django.http import Http404
 from django.utils import timezone
 
@@ -84,6 +97,7 @@ def case_detail(user, number: str) -> Case:
         "period",
         "team",
         "contact_person",
+        "repatriation",
     ).prefetch_related(
         Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at")),
         Prefetch("period__extensions"),
@@ -113,6 +127,7 @@ def case_detail(user, number: str) -> Case:
         share_last_day=share_last_day(user),
         # Support services and the action plan's current version, as JSON in the same query (support.queries).
         **support_queries.case_annotations(),
+        **repatriation_annotations(),
     )
     try:
         return policy.case_for_view(user, number, queryset=qs)
@@ -123,6 +138,35 @@ def case_detail(user, number: str) -> Case:
         if last_day is None:
             raise
         raise grant_queries.AccessEnded(number, last_day) from None
+
+
+def repatriation_annotations() -> dict:
+    """The repatriation's support items as JSON, and the follow-up reports' count and latest date, inside the case's
+    own query (repatriation/_case_section.html shows them; the reports themselves have a page of their own)."""
+    from repatriation.models import FollowUpReport, ReintegrationSupport  # builds on cases; imported late
+
+    items = (
+        ReintegrationSupport.objects.filter(repatriation_id=OuterRef("pk"))
+        .order_by("recorded_at", "id")
+        .values(
+            json=JSONObject(
+                kind="kind",
+                amount=Cast("amount", CharField()),
+                currency="currency",
+                paid_to_family_member="paid_to_family_member",
+                family_member_reason="family_member_reason",
+                note="note",
+            )
+        )
+    )
+    reports = FollowUpReport.objects.filter(case=OuterRef("pk")).order_by()
+    return {
+        "support_items_json": ArraySubquery(items),
+        "follow_up_report_count": Subquery(
+            reports.values("case").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+        ),
+        "follow_up_last_written": Subquery(reports.order_by("-written_on").values("written_on")[:1]),
+    }
 
 
 def share_scope(user) -> Subquery | Value:

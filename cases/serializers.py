@@ -180,6 +180,7 @@ class CaseDetailSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "closed_at",
+            "dublin_regulation",
             "person",
             "referral",
             "assessment",

@@ -29,6 +29,10 @@ class InputGuardMiddleware:
         if not (length.isascii() and length.isdigit()):
             return errors.bad_request(request)
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+            # Files are streamed to disk by Django's parser, which limits the other fields itself; the whole
+            # body is capped at what the largest upload the API takes can be (repatriation's attachments).
+            limit = settings.UPLOAD_REQUEST_MAX_SIZE
         if errors.is_api(request) and limit is not None and int(length) > limit:
             return errors.api_error(
                 status=413,

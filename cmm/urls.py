@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("identification.urls")),
     path("", include("grants.urls")),
     path("", include("support.urls")),  # its pages and its API (/api/v1/...)
+    path("", include("repatriation.urls")),
     path("revision/", include("audit.urls")),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", accounts_views.LogoutView.as_view(), name="logout"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("cases.api_urls")),
     path("api/v1/", include("identification.api_urls")),
     path("api/v1/", include("grants.api_urls")),
+    path("api/v1/", include("repatriation.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -13,6 +13,7 @@ from audit.services import audit_record
 from cases.models import Case, CaseEvent, Person, Referral, Representative
 from grants.models import EmergencyAccess, Handover
 from identification.models import Assessment, PeriodExtension
+from repatriation.models import FollowUpAttachment, FollowUpReport, ReintegrationSupport, Repatriation
 from support.models import ActionPlanVersion, SupportService
 
 from . import columns, crypto
@@ -36,6 +37,13 @@ FREE_TEXTS = [
     (Representative, "case", "phone", ""),
     (SupportService, "case", "note", ""),
     (ActionPlanVersion, "plan__case", "content", {}),  # the goals and activities (support.models: may be cleared)
+    (Repatriation, "case", "reasons", ""),
+    (Repatriation, "case", "reintegration_plan", ""),
+    (ReintegrationSupport, "repatriation__case", "family_member_reason", ANONYMISED),
+    (ReintegrationSupport, "repatriation__case", "note", ""),
+    (FollowUpReport, "case", "text", ANONYMISED),
+    # An attachment's content is emptied (its number, type and size stay, as the report's date does).
+    (FollowUpAttachment, "report__case", "content", ""),
 ]
 
 

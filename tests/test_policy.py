@@ -53,7 +53,15 @@ POST_ONLY = {
     "case-contact-person",
     "case-representative",
     "case-close",
+    "case-dublin",
+    "case-repatriation-offer",
+    "case-repatriation-decision",
+    "case-repatriation-plan",
+    "case-repatriation-support",
+    "case-repatriation-return",
 }
+# Routes to one row of a case that the walk's world does not have: through the policy, the look-up answers 404.
+NO_ROW = {"repatriation:attachment"}
 
 
 def url_names(resolver=None, namespace=""):
@@ -159,6 +167,7 @@ def reverse_for(name, case) -> str:
         {"number": case.number, "share_id": share_id(case)},
         {"number": case.number, "pk": 0},
         {"number": case.number, "version": 1},
+        {"number": case.number, "attachment_id": 0},
         {"user_id": User.objects.order_by("pk").values_list("pk", flat=True).first()},
         {"request_id": RoleRequest.objects.values_list("pk", flat=True).first() or 0},
     ):
@@ -203,6 +212,8 @@ def test_every_role_gets_what_the_policy_says_on_every_route(client, world, role
                 expected = {200, 302, 400}  # through the policy: an empty POST is then judged on its input
             elif name in POST_ONLY and expected == 403 and policy.role_may(user, route.action) and ":" not in name:
                 expected = 400  # the API answers a refused transition (wrong state) as 400 with the reason
+            elif name in NO_ROW and expected == 200:
+                expected = 404
             ok = actual in expected if isinstance(expected, set) else actual == expected
             if not ok:
                 mismatches.append((name, case.number, "in" if case == inside[role] else "out", expected, actual))

@@ -35,6 +35,8 @@ TIMELINE_ENTRY = """  <li>
   </li>
 """
 REASON = "<br>{reason}"
+# A follow-up report's attachments, each to download through the policy (repatriation.views.attachment_download).
+ATTACHMENT = '<br><a href="/sager/{number}/opfoelgning/bilag/{pk}/" data-testid="timeline-attachment">{label}</a>'
 
 
 def _html(markup: str, **values) -> str:
@@ -73,6 +75,25 @@ def case_rows(cases):
     )
 
 
+def _reason(event) -> str:
+    """The event's reason cut at 40 words, and a follow-up report's attachments as links."""
+    reason = _html(REASON, reason=Truncator(event.reason).words(40, truncate=" …")) if event.reason else ""
+    attachments = event.data.get("attachments") if event.event_type == "follow_up_report_added" else None
+    if not attachments:
+        return reason
+    label = gettext("Hent bilag %(number)s (%(kind)s)")
+    links = "".join(
+        _html(
+            ATTACHMENT,
+            number=event.case.number,  # the case the timeline was read from: no query
+            pk=int(row["pk"]),
+            label=label % {"number": row["number"], "kind": str(row["kind"]).upper()},
+        )
+        for row in attachments
+    )
+    return mark_safe(reason + links)  # noqa: S308 - both from _html
+
+
 @register.simple_tag
 def timeline_entries(events, staff_names=True):
     """A list item per timeline event: what happened, when, by whom (or the system) and the reason, cut
@@ -85,7 +106,7 @@ def timeline_entries(events, staff_names=True):
                 kind=event.get_event_type_display(),
                 created_at=_date(event.created_at, "DATETIME_FORMAT"),
                 actor=(event.actor if staff_names else event.actor.get_agency_display()) if event.actor_id else system,
-                reason=_html(REASON, reason=Truncator(event.reason).words(40, truncate=" …")) if event.reason else "",
+                reason=_reason(event),
             )
             for event in events
         )

@@ -132,6 +132,8 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="")
 # Cases closed longer ago than this are anonymised by the daily retention job (privacy/services.py).
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+# A multipart request to the API (a follow-up report with up to five attachments of 10 MB) may be this large.
+UPLOAD_REQUEST_MAX_SIZE = 52 * 1024 * 1024
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -240,6 +242,7 @@ SPECTACULAR_SETTINGS = {
         "CompetentAuthorityEnum": "accounts.models.COMPETENT_AUTHORITIES",
         "CaseStatusEnum": "cases.models.Case.Status",
         "DeadlineStatusEnum": "cases.models.Deadline.Status",
+        "ReintegrationSupportKindEnum": "repatriation.models.ReintegrationSupport.Kind",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",

@@ -11,12 +11,25 @@ from audit import labels
 from cases.views import CaseActionView
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["access", "accounts", "audit", "cases", "cmm", "grants", "identification", "privacy", "reporting", "support"]
+APPS = [
+    "access",
+    "accounts",
+    "audit",
+    "cases",
+    "cmm",
+    "grants",
+    "identification",
+    "privacy",
+    "repatriation",
+    "reporting",
+    "support",
+]
 
 
 def _action_views() -> set[type]:
     import grants.views  # noqa: F401 - the action views are CaseActionView's subclasses once imported
     import identification.views  # noqa: F401
+    import repatriation.views  # noqa: F401
     import support.views  # noqa: F401
 
     found, todo = set(), [CaseActionView]

@@ -165,6 +165,7 @@ def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_wor
         Action.ASSESS,
         Action.REQUEST_HANDOVER,
         Action.CHANGE_RESIDENCE_STATUS,
+        Action.RECORD_DUBLIN,  # an asylum seeker's Dublin case may be known from the referral on
     }
     assert policy.allowed_actions(cmm_worker, dis_case) == {Action.SHARE}
     assert policy.allowed_actions(cmm_worker, cmm_case) == {
@@ -194,6 +195,8 @@ def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_wor
         Action.REQUEST_HANDOVER,
         Action.CHANGE_RESIDENCE_STATUS,
         Action.CLOSE_CASE,
+        Action.RECORD_DUBLIN,
+        Action.OFFER_REPATRIATION,
     }
 
     identification.period_grant(
@@ -204,6 +207,8 @@ def test_actions_follow_state_and_competent_authority(cases, cmm_worker, dis_wor
         Action.REQUEST_HANDOVER,
         Action.CHANGE_RESIDENCE_STATUS,
         Action.CLOSE_CASE,
+        Action.RECORD_DUBLIN,
+        Action.OFFER_REPATRIATION,
     }
 
 

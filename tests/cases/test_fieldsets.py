@@ -127,8 +127,8 @@ def leaf_parts(data, prefix="") -> set[str]:
     return parts
 
 
-# The API's detail has no shares, no events, no staff, no support services and no action plan (those have their
-# own endpoints or none).
+# The API's detail has no shares, no events, no staff, no support services, no action plan, no repatriation and
+# no follow-up reports (those have their own endpoints or none).
 NOT_IN_DETAIL = {
     "shares",
     "events.reason",
@@ -137,7 +137,7 @@ NOT_IN_DETAIL = {
     "support_services",
     "support_service_notes",
     "action_plan",
-}
+} | {part for part in CASE_PARTS if part.startswith(("repatriation.", "follow_up_reports."))}
 
 
 @pytest.mark.parametrize("reader", sorted(EXPECTED))

@@ -27,6 +27,12 @@ IDENTIFYING_COLUMNS = [
     ("cases_representative", "id", "phone"),
     ("support_supportservice", "id", "note"),
     ("support_actionplanversion", "id", "content"),
+    ("repatriation_repatriation", "case_id", "reasons"),
+    ("repatriation_repatriation", "case_id", "reintegration_plan"),
+    ("repatriation_reintegrationsupport", "id", "family_member_reason"),
+    ("repatriation_reintegrationsupport", "id", "note"),
+    ("repatriation_followupreport", "id", "text"),
+    ("repatriation_followupattachment", "id", "content"),
 ]
 # Columns that hold a secret rather than data about a person: encrypted too, but not the retention job's.
 SECRET_COLUMNS = [

@@ -48,6 +48,11 @@ CANARY_TEXTS = {
     "exit_note": "Afslutningskanarie",
     "support_note": "Stoettekanarie",
     "plan_goal": "Maalkanarie i handlingsplanen",
+    "repatriation_reasons": "Hjemrejsekanarie",
+    "reintegration_plan": "Reintegrationskanarie",
+    "family_member_reason": "Familiekanarie",
+    "reintegration_note": "Reintegrationsnotekanarie",
+    "report": "Rapportkanarie",
 }
 
 
@@ -148,7 +153,44 @@ def canary_case(client, coordinator, dis_worker) -> Case:
         exit_on=timezone.localdate(),
         exit_note=CANARY_TEXTS["exit_note"],
     )
+    repatriated(make_case(coordinator, detained=False), dis_worker)
     return case
+
+
+def repatriated(case, dis_worker):
+    """Another DIS case through prepared repatriation, with canaries in its free texts and an attachment."""
+    from decimal import Decimal
+
+    from repatriation import services as repatriation
+    from tests.repatriation.helpers import png
+
+    today = timezone.localdate()
+
+    def step(service, **values):
+        fresh = Case.objects.get(pk=case.pk)
+        return service(case=fresh, actor=dis_worker, expected_version=fresh.version, **values)
+
+    step(identification.assessment_record, decision="victim", decided_on=today, reasons="Indikatorer")
+    step(identification.period_grant, starts_on=today)
+    step(repatriation.repatriation_offer, offered_on=today)
+    step(
+        repatriation.repatriation_decide,
+        answer="accepted",
+        answered_on=today,
+        reasons=CANARY_TEXTS["repatriation_reasons"],
+    )
+    step(repatriation.reintegration_plan_save, reintegration_plan=CANARY_TEXTS["reintegration_plan"], destination="NG")
+    step(
+        repatriation.reintegration_support_add,
+        kind="housing",
+        amount=Decimal("100"),
+        currency="EUR",
+        paid_to_family_member=True,
+        family_member_reason=CANARY_TEXTS["family_member_reason"],
+        note=CANARY_TEXTS["reintegration_note"],
+    )
+    step(repatriation.return_record, returned_on=today)
+    step(repatriation.follow_up_report_add, written_on=today, text=CANARY_TEXTS["report"], attachments=[("a", png())])
 
 
 def test_no_identifying_column_holds_plaintext_only_tokens_under_the_current_key(canary_case):

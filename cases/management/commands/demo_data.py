@@ -1,6 +1,7 @@
 """Fictional staff and cases in every stage built so far. Safe to run twice."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -229,6 +230,7 @@ class Command(BaseCommand):
                 exit_reason=reason,
                 exit_on=today - dt.timedelta(days=2),
             )
+        create_repatriation_stages(users)
 
     def create_cooperation(self, users: dict[str, User], created: dict[str, Case]) -> None:
         """A police referral, a case shared with an NGO on consent, and a pending hand-over to DIS."""
@@ -365,3 +367,145 @@ def create_support(users: dict[str, User], case: Case) -> None:
             activities=[{"text": "Samtale med psykolog", "responsible": "Kontaktpersonen", "due_on": None}],
             review_dates=[today + dt.timedelta(days=7 * number), today + dt.timedelta(days=60)],
         )
+
+
+# Prepared repatriation, one DIS case per stage: (given, family, gender, nationality, stage, days since the return).
+REPATRIATION_CASES = [
+    ("Faith", "Adebayo", Gender.FEMININE, "NG", "offered", None),
+    ("Ama", "Mensah", Gender.FEMININE, "GH", "declined", None),
+    ("Somchai", "Boonmee", Gender.MASCULINE, "TH", "accepted", None),
+    ("Esther", "Nambi", Gender.FEMININE, "UG", "reintegration", 61),
+    ("Precious", "Obi", Gender.FEMININE, "NG", "follow_up", 243),
+    ("Dritan", "Hoxha", Gender.MASCULINE, "AL", "dublin", None),
+]
+
+
+def _demo_png() -> bytes:
+    """A small generated picture, as a follow-up report's attachment."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 200), (236, 240, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 120, 300, 180), fill=(0, 91, 140))
+    draw.text((24, 24), "Fiktivt bilag: ny bolig", fill=(20, 20, 20))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def create_repatriation_stages(users: dict[str, User]) -> None:
+    """DIS cases offered, declined, accepted with a plan, returned (reintegration, follow-up) and a Dublin case.
+
+    The returned cases are shared with the IOM for prepared repatriation on the person's consent.
+    """
+    from repatriation import services as repatriation
+
+    registrar, dis, iom = users["cmm.kontakt"], users["us.sagsbehandler"], users["iom"]
+    now, today = timezone.now(), timezone.localdate()
+
+    def fresh(case):
+        return Case.objects.get(pk=case.pk)
+
+    for given, family, gender, nationality, stage, returned_days in REPATRIATION_CASES:
+        start = (returned_days or 0) + 40
+        case = services.referral_register(
+            actor=registrar,
+            person={"given_name": given, "family_name": family, "gender": gender, "nationalities": [nationality]},
+            referral={
+                "received_at": now - dt.timedelta(days=start + 5),
+                "source": ReferralSource.NGO,
+                "channel": ReferralChannel.OUTREACH,
+                "residence_status": ResidenceStatus.NO_LEGAL_RESIDENCE
+                if stage != "dublin"
+                else ResidenceStatus.ASYLUM_SEEKER,
+                "exploitation_forms": [
+                    ExploitationForm.SEXUAL if gender == Gender.FEMININE else ExploitationForm.FORCED_LABOUR
+                ],
+            },
+        )
+        decided_on = today - dt.timedelta(days=start)
+        identification.assessment_record(
+            case=case,
+            actor=dis,
+            expected_version=case.version,
+            decision="victim",
+            decided_on=decided_on,
+            reasons="Fiktiv demosag: vurderet på baggrund af samtale og indikatorer.",
+        )
+        identification.period_grant(case=case, actor=dis, expected_version=case.version, starts_on=decided_on)
+        if stage == "dublin":
+            repatriation.dublin_record(case=case, actor=dis, expected_version=case.version)
+            continue
+        offered_on = decided_on + dt.timedelta(days=10)
+        repatriation.repatriation_offer(case=case, actor=dis, expected_version=case.version, offered_on=offered_on)
+        if stage == "offered":
+            continue
+        answered_on = offered_on + dt.timedelta(days=5)
+        repatriation.repatriation_decide(
+            case=case,
+            actor=dis,
+            expected_version=case.version,
+            answer="declined" if stage == "declined" else "accepted",
+            answered_on=answered_on,
+            reasons="Fiktiv demosag: personen vil blive i Danmark."
+            if stage == "declined"
+            else "Fiktiv demosag: personen vil hjem til sin familie.",
+        )
+        if stage == "declined":
+            continue
+        if stage != "accepted":
+            share = fresh(case)
+            grants.share_create(
+                case=share,
+                actor=registrar,
+                expected_version=share.version,
+                team=iom.team,
+                scope=Share.Scope.REPATRIATION,
+                consent_given_on=answered_on,
+                expires_on=min(answered_on + dt.timedelta(days=700), today + dt.timedelta(days=400)),
+            )
+        writer = dis if stage == "accepted" else iom
+        planned = today + dt.timedelta(days=21) if stage == "accepted" else answered_on + dt.timedelta(days=10)
+        case = fresh(case)
+        repatriation.reintegration_plan_save(
+            case=case,
+            actor=writer,
+            expected_version=case.version,
+            reintegration_plan="Fiktiv demosag: bolig de første måneder, kursus i syning, hjælp til at starte en lille "
+            "forretning og skolepenge til datteren.",
+            destination=nationality,
+            planned_departure_on=planned,
+        )
+        for kind, amount, currency, family_reason in (
+            ("housing", "1200.00", "EUR", ""),
+            ("business", "800.00", "EUR", ""),
+            ("school_fees", "150000.00", "NGN" if nationality == "NG" else "EUR", "Datteren bor hos mormoren."),
+        ):
+            case = fresh(case)
+            repatriation.reintegration_support_add(
+                case=case,
+                actor=writer,
+                expected_version=case.version,
+                kind=kind,
+                amount=Decimal(amount),
+                currency=currency,
+                paid_to_family_member=bool(family_reason),
+                family_member_reason=family_reason,
+            )
+        if stage == "accepted":
+            continue
+        case = fresh(case)
+        returned_on = today - dt.timedelta(days=returned_days)
+        repatriation.return_record(case=case, actor=iom, expected_version=case.version, returned_on=returned_on)
+        if stage == "follow_up":
+            case = fresh(case)
+            repatriation.follow_up_report_add(
+                case=case,
+                actor=iom,
+                expected_version=case.version,
+                written_on=returned_on + dt.timedelta(days=170),
+                text="Fiktiv demosag: personen bor i egen bolig, syr tøj til salg, og datteren går i skole.",
+                attachments=[("bolig.png", _demo_png())],
+            )
