@@ -95,6 +95,7 @@ class SupportServiceUpdateApi(APIView):
         note = TextField(required=False, max_length=checks.TEXT_MAX_LENGTH, validators=[checks.free_text])
 
     @extend_schema(
+        operation_id="v1_cases_support_services_update",
         request=InputSerializer,
         responses={200: SupportServiceSerializer, 403: ErrorResponse403Serializer, 409: ConflictResponseSerializer},
     )

@@ -21,10 +21,12 @@ from tests.factories import login
 from .helpers import (
     EXE,
     accepted_case,
+    answered,
     days_ago,
     dis_period_case,
     fresh,
     jpeg_with_gps,
+    offered,
     pdf,
     png,
     returned,
@@ -95,6 +97,20 @@ def test_the_case_page_shows_both_end_dates(client, cmm_worker, dis_worker):
     body = page(client, case)
     assert "28. februar 2027" in body or "28.02.2027" in body or "28.2.2027" in body
     assert "31. august 2027" in body or "31.08.2027" in body or "31.8.2027" in body
+
+
+def test_the_stage_indicator_follows_the_repatriation(client, cmm_worker, dis_worker):
+    """Accepted: the exit is under way; returned: reintegration; and no exit is shown before the case closes."""
+    login(client, dis_worker)
+    case = offered(dis_period_case(cmm_worker, dis_worker), dis_worker)
+    assert 'data-stage="exit"' not in page(client, case)
+
+    case = answered(case, dis_worker)
+    assert 'data-stage="exit"' in page(client, case)
+
+    body = page(client, returned(case, dis_worker))
+    assert 'data-stage="reintegration"' in body
+    assert 'data-testid="case-exit"' not in body
 
 
 def test_the_buttons_follow_the_stage(client, cmm_worker, dis_worker):
