@@ -490,15 +490,16 @@ def team_grant(user, now=None, *, listed: bool = False) -> Exists | Q | None:
     return _listed(grants) if listed else Exists(grants.filter(content_object_id=OuterRef("pk")))
 
 
-def visible_cases(user, *, listed: bool = False) -> QuerySet[Case]:
+def visible_cases(user, *, listed: bool = False, now=None) -> QuerySet[Case]:
     """The cases this user may see: relations as indexed filters, per-object grants as one EXISTS each.
 
     `listed`: the grants (and pending hand-overs) read first as lists of case ids, one small query each, for a
-    COUNT over the whole scope (see _listed); the same cases either way.
+    COUNT over the whole scope (see _listed); the same cases either way. `now`: the moment grants are valid at
+    (the request's, for a query that takes its time as a parameter: cmm.compiled_sql).
     """
     if not role_may(user, Action.VIEW):
         return Case.objects.none()
-    now = timezone.now()
+    now = now or timezone.now()
     if user.role in SHARED_WITH_ROLES:
         shared = team_grant(user, now, listed=listed)
         return Case.objects.filter(shared) if shared is not None else Case.objects.none()
