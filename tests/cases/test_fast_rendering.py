@@ -150,7 +150,7 @@ def rows_fixture():
     now = timezone.now()
     actor = User(pk=1, username="u", first_name="Søren <&>", last_name="O'Hara")
     cases = []
-    for i, (status, authority) in enumerate(zip(Case.Status.values, ["CMM", "DIS", "CMM", "DIS"], strict=True)):
+    for i, (status, authority) in enumerate(zip(Case.Status.values, ["CMM", "DIS", "CMM", "DIS", "CMM"], strict=True)):
         case = Case(number=f"CMM-2025-{i:04d}", status=status, competent_authority=authority)
         case.person = Person(given_name=NASTY, family_name=f"Family{i}", nationalities=["NG", "RO"][: i % 2 + 1])
         case.next_due = now + dt.timedelta(days=i - 2) if i else None
