@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -504,40 +505,58 @@ def _unexpired(now) -> Q:
     return Q(expires_at__isnull=True) | Q(expires_at__gt=now)
 
 
-def _listed(grants: QuerySet) -> Q:
-    """The granted cases as a list of ids, read now: one small query, after which the whole condition (an OR of
-    indexed columns and this list) can be answered from indexes, as a bitmap. A count over the scope needs that:
-    with the EXISTS the planner must test every case of the table."""
-    return Q(pk__in=list(grants.values_list("content_object_id", flat=True)))
+class _AmongArray(Func):
+    """`column = ANY(ARRAY(subquery))`: the subquery read first, once per statement."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
 
 
-def user_grant(user, now=None, *, listed: bool = False) -> Exists | Q:
+def _listed(case_ids: QuerySet) -> _AmongArray:
+    """The cases as an array PostgreSQL reads first, once per statement (`id = ANY(ARRAY(SELECT ...))`, an
+    InitPlan), after which the whole condition (an OR of indexed columns and this array) can be answered from
+    indexes, as a bitmap. A count over the scope needs that: with the EXISTS the planner must test every case
+    of the table."""
+    return _AmongArray(F("pk"), ArraySubquery(case_ids))
+
+
+def user_grant(user, now=None, *, listed: bool = False) -> Exists | _AmongArray:
     """A per-user grant (break-the-glass) that has not lapsed, as one EXISTS on the direct-FK table."""
     grants = CaseUserObjectPermission.objects.filter(
         _unexpired(now or timezone.now()), user_id=user.pk, permission_id=view_permission()
     )
-    return _listed(grants) if listed else Exists(grants.filter(content_object_id=OuterRef("pk")))
+    return (
+        _listed(grants.values("content_object_id"))
+        if listed
+        else Exists(grants.filter(content_object_id=OuterRef("pk")))
+    )
 
 
-def team_grant(user, now=None, *, listed: bool = False) -> Exists | Q | None:
+def team_grant(user, now=None, *, listed: bool = False) -> Exists | _AmongArray | None:
     """A grant to the user's organisation (a consented share) that has not lapsed."""
     if user.team is None or user.team.group_id is None:
         return None
     grants = CaseGroupObjectPermission.objects.filter(
         _unexpired(now or timezone.now()), group_id=user.team.group_id, permission_id=view_permission()
     )
-    return _listed(grants) if listed else Exists(grants.filter(content_object_id=OuterRef("pk")))
+    return (
+        _listed(grants.values("content_object_id"))
+        if listed
+        else Exists(grants.filter(content_object_id=OuterRef("pk")))
+    )
 
 
-def visible_cases(user, *, listed: bool = False) -> QuerySet[Case]:
+def visible_cases(user, *, listed: bool = False, now=None) -> QuerySet[Case]:
     """The cases this user may see: relations as indexed filters, per-object grants as one EXISTS each.
 
-    `listed`: the grants (and pending hand-overs) read first as lists of case ids, one small query each, for a
-    COUNT over the whole scope (see _listed); the same cases either way.
+    `listed`: the grants (and pending hand-overs) as arrays of case ids the statement reads first, for a COUNT
+    over the whole scope (see _listed); the same cases either way. `now`: the moment grants are valid at
+    (the request's, for a query that takes its time as a parameter: cmm.compiled_sql).
     """
     if not role_may(user, Action.VIEW):
         return Case.objects.none()
-    now = timezone.now()
+    now = now or timezone.now()
     if user.role in SHARED_WITH_ROLES:
         shared = team_grant(user, now, listed=listed)
         return Case.objects.filter(shared) if shared is not None else Case.objects.none()
@@ -562,13 +581,13 @@ def visible_cases(user, *, listed: bool = False) -> QuerySet[Case]:
     return Case.objects.filter(scope | user_grant(user, now, listed=listed))
 
 
-def handover_pending_to(agency: str, *, listed: bool = False) -> Exists | Q:
+def handover_pending_to(agency: str, *, listed: bool = False) -> Exists | _AmongArray:
     """A hand-over of the case to the agency awaits its decision: the deciders must see the case to decide."""
     from grants.models import Handover  # grants builds on cases; imported late to avoid a cycle
 
     pending = Handover.objects.filter(status=Handover.Status.PENDING, to_authority=agency)
     if listed:
-        return Q(pk__in=list(pending.values_list("case_id", flat=True)))
+        return _listed(pending.values("case_id"))
     return Exists(pending.filter(case=OuterRef("pk")))
 
 

@@ -739,8 +739,11 @@ def seed() -> None:
                 "version",
                 "created_at",
                 "updated_at",
+                "dublin_regulation",
+                "exit_note",
             ],
-            (tuple(row) for row in out["case"]),
+            # COPY takes no model defaults: the lifecycle's columns with the values a new case gets.
+            ((*row, False, "") for row in out["case"]),
         )
         copy_rows(
             Referral,
@@ -760,8 +763,9 @@ def seed() -> None:
                 "registered_by",
                 "age_band",
                 "residence_status_at_referral",
+                "referrer_reference",
             ],
-            ((*row, "", row[5]) for row in out["referral"]),
+            ((*row, "", row[5], "") for row in out["referral"]),
         )
         copy_rows(
             Assessment,

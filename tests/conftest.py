@@ -1,9 +1,19 @@
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from accounts.models import Agency, Role
 
 from .factories import TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _danish_to_begin_with():
+    """Each test starts in the default language: a request in English leaves it active in the thread (Django's
+    LocaleMiddleware does not switch back), and a service's message would then read English in the next test."""
+    translation.activate("da")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
