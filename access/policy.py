@@ -65,6 +65,10 @@ class Action:
     CLOSE_CASE = "close_case"
     # Not about one case: a coordinator moves a leaver's cases to colleagues at once.
     MOVE_CASES = "move_cases"
+    # Deadline reminders and notices (reminders/).
+    NOTIFICATIONS = "notifications"
+    ACKNOWLEDGE_NOTICE = "acknowledge_notice"
+    FAILED_REMINDERS = "failed_reminders"
 
 
 CMM_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR})
@@ -283,6 +287,20 @@ POLICY: dict[str, Rule] = {
         on_case=True,
         extra=gettext_lazy("under reintegration og opfølgning kun med begrundelse"),
     ),
+    # Deadline reminders and notices (reminders/).
+    Action.NOTIFICATIONS: Rule(
+        frozenset(Role.values),
+        gettext_lazy("Egne varsler (påmindelser om frister, afgørelser) og valg af e-mail; kun ens egne"),
+    ),
+    Action.ACKNOWLEDGE_NOTICE: Rule(
+        frozenset({Role.POLICE_LIAISON}) | DIS_ROLES,
+        gettext_lazy("Kvittere for underretning om afgørelsen “ikke offer”"),
+        extra=gettext_lazy("kun varsler til en selv; kvitteringen gælder for ens myndighed"),
+    ),
+    Action.FAILED_REMINDERS: Rule(
+        frozenset({Role.CMM_COORDINATOR, Role.DIS_COORDINATOR}),
+        gettext_lazy("Se påmindelser, der ikke kunne sendes (i sager i egen adgang)"),
+    ),
 }
 
 # Which cases each role sees: the scope every case action starts from (see visible_cases).
@@ -420,6 +438,12 @@ ROUTES: dict[str, Route] = {
     "referral-own-list": Route(Action.OWN_REFERRALS),
     "schema": Route(Action.API_DOCS),
     "api-docs": Route(Action.API_DOCS),
+    # Deadline reminders and notices (reminders/).
+    "reminders:list": Route(Action.NOTIFICATIONS),
+    "reminders:detail": Route(Action.NOTIFICATIONS),
+    "reminders:acknowledge": Route(Action.ACKNOWLEDGE_NOTICE),
+    "reminders:preferences": Route(Action.NOTIFICATIONS),
+    "reminders:failed": Route(Action.FAILED_REMINDERS),
 }
 # URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
 ROUTE_NAMESPACES: dict[str, Route] = {}

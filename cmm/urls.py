@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("identification.urls")),
     path("", include("grants.urls")),
+    path("", include("reminders.urls")),
     path("revision/", include("audit.urls")),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", accounts_views.LogoutView.as_view(), name="logout"),
