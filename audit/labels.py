@@ -86,6 +86,11 @@ WHAT_LABELS = {
     "read_limited": gettext_lazy("Afvist under spærring for mange sager læst"),
     "retention_dry_run": gettext_lazy("Sletning efter opbevaringsperioden: prøvekørsel"),
     "retention_anonymised": gettext_lazy("Personer anonymiseret efter opbevaringsperioden"),
+    # Deadline reminders and notices (reminders/).
+    "notification_list": gettext_lazy("Varsler"),
+    "notification": gettext_lazy("Et varsel"),
+    "notice_acknowledge": gettext_lazy("Underretning om “ikke offer” kvitteret"),
+    "failed_reminders": gettext_lazy("Påmindelser, der ikke kunne sendes"),
 }
 
 # The keys of a row's detail.
@@ -168,6 +173,9 @@ ACTION_LABELS = {
     "request_handover": gettext_lazy("Anmodning om overdragelse"),
     "decide_handover": gettext_lazy("Afgørelse om overdragelse"),
     "change_residence_status": gettext_lazy("Ændret opholdsgrundlag"),
+    "notifications": gettext_lazy("Varsler"),
+    "acknowledge_notice": gettext_lazy("Kvittering for underretning"),
+    "failed_reminders": gettext_lazy("Påmindelser, der ikke kunne sendes"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).
@@ -208,6 +216,7 @@ FIELD_MODELS = {
     "assessment": "identification.Assessment",
     "period": "identification.Period",
     "period_extension": "identification.PeriodExtension",
+    "notification": "reminders.Notification",
 }
 
 

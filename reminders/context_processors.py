@@ -11,7 +11,8 @@ class UnreadNotifications:
 
     @cached_property
     def count(self) -> int:
-        return notices.unread_count(self.user)
+        counted = getattr(self.user, "unread_notifications", None)  # read with the user (reminders.backends)
+        return notices.unread_count(self.user) if counted is None else counted
 
 
 def notifications(request):

@@ -53,8 +53,12 @@ def notification_open(*, notification: Notification, actor) -> Notification:
     """Mark it read (once: the first opening's time stays)."""
     if notification.read_at is None:
         now = timezone.now()
-        Notification.objects.filter(pk=notification.pk, recipient=actor, read_at__isnull=True).update(read_at=now)
+        marked = Notification.objects.filter(pk=notification.pk, recipient=actor, read_at__isnull=True).update(
+            read_at=now
+        )
         notification.read_at = now
+        if marked and getattr(actor, "unread_notifications", 0):
+            actor.unread_notifications -= 1  # the header of this very page counts it read
     return notification
 
 

@@ -137,7 +137,8 @@ RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out name or address before the password
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the header's unread count with the user (one query for both).
+    "reminders.backends.UserBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 GUARDIAN_RAISE_403 = False

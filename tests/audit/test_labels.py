@@ -11,7 +11,7 @@ from audit import labels
 from cases.views import CaseActionView
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["access", "accounts", "audit", "cases", "cmm", "grants", "identification", "privacy", "reporting"]
+APPS = ["access", "accounts", "audit", "cases", "cmm", "grants", "identification", "privacy", "reminders", "reporting"]
 
 
 def _action_views() -> set[type]:
