@@ -298,7 +298,7 @@ POLICY: dict[str, Rule] = {
         extra=gettext_lazy("kun varsler til en selv; kvitteringen gælder for ens myndighed"),
     ),
     Action.FAILED_REMINDERS: Rule(
-        frozenset({Role.CMM_COORDINATOR, Role.DIS_COORDINATOR}),
+        frozenset({Role.CMM_COORDINATOR}) | DIS_ROLES,
         gettext_lazy("Se påmindelser, der ikke kunne sendes (i sager i egen adgang)"),
     ),
 }
