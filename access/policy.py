@@ -66,6 +66,10 @@ class Action:
     CLOSE_CASE = "close_case"
     # Not about one case: a coordinator moves a leaver's cases to colleagues at once.
     MOVE_CASES = "move_cases"
+    # Deadline reminders and notices (reminders/).
+    NOTIFICATIONS = "notifications"
+    ACKNOWLEDGE_NOTICE = "acknowledge_notice"
+    FAILED_REMINDERS = "failed_reminders"
 
 
 CMM_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR})
@@ -285,6 +289,20 @@ POLICY: dict[str, Rule] = {
         on_case=True,
         extra=gettext_lazy("under reintegration og opfølgning kun med begrundelse"),
     ),
+    # Deadline reminders and notices (reminders/).
+    Action.NOTIFICATIONS: Rule(
+        frozenset(Role.values),
+        gettext_lazy("Egne varsler (påmindelser om frister, afgørelser) og valg af e-mail; kun ens egne"),
+    ),
+    Action.ACKNOWLEDGE_NOTICE: Rule(
+        frozenset({Role.POLICE_LIAISON}) | DIS_ROLES,
+        gettext_lazy("Kvittere for underretning om afgørelsen “ikke offer”"),
+        extra=gettext_lazy("kun varsler til en selv; kvitteringen gælder for ens myndighed"),
+    ),
+    Action.FAILED_REMINDERS: Rule(
+        frozenset({Role.CMM_COORDINATOR}) | DIS_ROLES,
+        gettext_lazy("Se påmindelser, der ikke kunne sendes (i sager i egen adgang)"),
+    ),
 }
 
 # Which cases each role sees: the scope every case action starts from (see visible_cases).
@@ -460,6 +478,12 @@ ROUTES: dict[str, Route] = {
     "case-repatriation-support": Route(Action.RECORD_REINTEGRATION),
     "case-repatriation-return": Route(Action.RECORD_RETURN),
     "case-follow-up-reports": Route(Action.READ_ATTACHMENT, methods=(("POST", Action.ADD_FOLLOW_UP_REPORT),)),
+    # Deadline reminders and notices (reminders/).
+    "reminders:list": Route(Action.NOTIFICATIONS),
+    "reminders:detail": Route(Action.NOTIFICATIONS),
+    "reminders:acknowledge": Route(Action.ACKNOWLEDGE_NOTICE),
+    "reminders:preferences": Route(Action.NOTIFICATIONS),
+    "reminders:failed": Route(Action.FAILED_REMINDERS),
 }
 # URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
 ROUTE_NAMESPACES: dict[str, Route] = {}

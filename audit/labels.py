@@ -128,6 +128,11 @@ WHAT_LABELS = {
     "record_return_confirm": gettext_lazy("Bekræftelse: hjemrejse"),
     "add_follow_up_report_form": gettext_lazy("Formular: opfølgningsrapport"),
     "read_attachment_form": gettext_lazy("Opfølgningsrapporterne"),
+    # Deadline reminders and notices (reminders/).
+    "notification_list": gettext_lazy("Varsler"),
+    "notification": gettext_lazy("Et varsel"),
+    "notice_acknowledge": gettext_lazy("Underretning om “ikke offer” kvitteret"),
+    "failed_reminders": gettext_lazy("Påmindelser, der ikke kunne sendes"),
 }
 
 # The keys of a row's detail.
@@ -230,6 +235,9 @@ ACTION_LABELS = {
     "record_return": gettext_lazy("Hjemrejse"),
     "add_follow_up_report": gettext_lazy("Opfølgningsrapport"),
     "read_attachment": gettext_lazy("Opfølgningsrapporter og bilag"),
+    "notifications": gettext_lazy("Varsler"),
+    "acknowledge_notice": gettext_lazy("Kvittering for underretning"),
+    "failed_reminders": gettext_lazy("Påmindelser, der ikke kunne sendes"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).
@@ -276,6 +284,7 @@ FIELD_MODELS = {
     "repatriation": "repatriation.Repatriation",
     "reintegration_support": "repatriation.ReintegrationSupport",
     "follow_up_report": "repatriation.FollowUpReport",
+    "notification": "reminders.Notification",
 }
 
 

@@ -23,7 +23,7 @@ from grants.services import handovers_cancel_on_close
 from .deadlines import DeadlineKind
 from .errors import DomainError
 from .models import Case, CaseEvent, Deadline, Representative
-from .services import case_check_state, case_save_transition, event_record
+from .services import case_check_state, case_save_transition, event_record, reminders_cancel_for
 
 PENDING_STATUSES = (Deadline.Status.OPEN, Deadline.Status.MISSED)
 
@@ -359,6 +359,7 @@ def case_close(
     )
     met = [d for d in pending if d.kind == DeadlineKind.FOLLOW_UP_END and d.last_day <= today]
     cancelled = [d for d in pending if d not in met]
+    reminders_cancel_for(Deadline.objects.filter(pk__in=[d.pk for d in pending]))
     Deadline.objects.filter(pk__in=[d.pk for d in met]).update(status=Deadline.Status.MET, closed_at=now)
     Deadline.objects.filter(pk__in=[d.pk for d in cancelled]).update(status=Deadline.Status.CANCELLED, closed_at=now)
     cancelled_handover = handovers_cancel_on_close(case=case)

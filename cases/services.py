@@ -151,12 +151,20 @@ def _pending_deadlines(case: Case, kind: str):
     )
 
 
+def reminders_cancel_for(deadlines) -> None:
+    """A deadline that closes takes its unsent reminders with it, in the same transaction (reminders.services)."""
+    from reminders.services import reminders_cancel  # reminders builds on cases: imported late, as grants is
+
+    reminders_cancel(deadlines=deadlines.values("pk"))
+
+
 def deadline_meet(*, case: Case, kind: str, at: dt.datetime) -> int:
     """Close the pending deadline of this kind as met at `at`: met if in time, missed if late.
 
     The time the thing was done decides, not whether the periodic scan has marked the deadline missed yet:
     a decision after the due time is late even if it is recorded before the scan runs.
     """
+    reminders_cancel_for(_pending_deadlines(case, kind))
     return _pending_deadlines(case, kind).update(
         status=SqlCase(When(due_at__gte=at, then=Value(Deadline.Status.MET)), default=Value(Deadline.Status.MISSED)),
         closed_at=at,
@@ -165,6 +173,7 @@ def deadline_meet(*, case: Case, kind: str, at: dt.datetime) -> int:
 
 def deadline_cancel(*, case: Case, kind: str) -> int:
     """Close the open deadline of this kind as no longer applying (a period replaced by its extension)."""
+    reminders_cancel_for(Deadline.objects.filter(case=case, kind=kind, status=Deadline.Status.OPEN))
     return Deadline.objects.filter(case=case, kind=kind, status=Deadline.Status.OPEN).update(
         status=Deadline.Status.CANCELLED, closed_at=timezone.now()
     )

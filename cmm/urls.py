@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("grants.urls")),
     path("", include("support.urls")),  # its pages and its API (/api/v1/...)
     path("", include("repatriation.urls")),
+    path("", include("reminders.urls")),
     path("revision/", include("audit.urls")),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", accounts_views.LogoutView.as_view(), name="logout"),

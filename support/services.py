@@ -39,7 +39,14 @@ from audit.services import audit_record
 from cases.deadlines import DeadlineKind, end_of_day
 from cases.errors import DomainError, StaleCase
 from cases.models import Case, CaseEvent, Deadline
-from cases.services import case_check_state, case_check_status, case_save_transition, deadline_open, event_record
+from cases.services import (
+    case_check_state,
+    case_check_status,
+    case_save_transition,
+    deadline_open,
+    event_record,
+    reminders_cancel_for,
+)
 
 from .models import ActionPlan, ActionPlanVersion, SupportService
 
@@ -388,6 +395,7 @@ def action_plan_version_save(
     version.full_clean(exclude=["plan", "created_by"])
     version.save()
     now = timezone.now()
+    reminders_cancel_for(_pending_reviews(case))  # the old reviews' unsent reminders go with them
     # The previous version's reviews: one due by today is met by this version; later ones give way to its own.
     due = _pending_reviews(case).filter(due_at__lte=end_of_day(timezone.localdate(now)))
     met = due.filter(status=Deadline.Status.OPEN, due_at__gte=now).update(status=Deadline.Status.MET, closed_at=now)

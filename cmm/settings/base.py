@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "support",
     "reporting",
     "privacy",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "cmm.context_processors.menu",
+                "reminders.context_processors.notifications",
             ],
         },
     },
@@ -138,7 +140,8 @@ UPLOAD_REQUEST_MAX_SIZE = 52 * 1024 * 1024
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out name or address before the password
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the header's unread count with the user (one query for both).
+    "reminders.backends.UserBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 GUARDIAN_RAISE_403 = False
@@ -284,6 +287,29 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 DEADLINE_SCAN_SECONDS = env.int("DEADLINE_SCAN_SECONDS", default=300)
+# Deadline reminders (reminders/services.py): an outbox in PostgreSQL, scanned every few minutes.
+REMINDER_SCAN_SECONDS = env.int("REMINDER_SCAN_SECONDS", default=120)
+# Before each kind's due time: "24h" real hours, "7d" days before its last day at REMINDER_DAY_HOUR o'clock.
+REMINDER_LEAD_TIMES = {
+    "identification_72h": ["24h", "6h"],
+    "period_end": ["7d", "2d"],
+    "reintegration_end": ["30d", "7d"],
+    "follow_up_end": ["30d", "7d"],
+    "action_plan_review": ["3d"],
+    # The "not a victim" notification has no lead: police and DIS are told when it opens, and its 24 hours
+    # passing unacknowledged is its overdue notice to the CMM coordinators.
+    "not_victim_notification": [],
+}
+REMINDER_DAY_HOUR = env.int("REMINDER_DAY_HOUR", default=8)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
+# A failed send is retried after these many seconds, one per retry; after the last it is failed and shown to the
+# coordinators.
+REMINDER_RETRY_SECONDS = env.list("REMINDER_RETRY_SECONDS", cast=int, default=[60, 300, 900, 3600])
+# A claim a worker holds this long without finishing (it died) is taken over by the next scan.
+REMINDER_CLAIM_SECONDS = env.int("REMINDER_CLAIM_SECONDS", default=600)
+# A deadline that passed longer ago than this (before reminders existed, say) gets no overdue notice: the
+# worklist shows it.
+REMINDER_OVERDUE_DAYS = env.int("REMINDER_OVERDUE_DAYS", default=30)
 RETENTION_RUN_SECONDS = env.int("RETENTION_RUN_SECONDS", default=24 * 60 * 60)
 # Break-the-glass access lasts this long; every use is an alert for the data-protection auditor.
 BREAK_THE_GLASS_HOURS = env.int("BREAK_THE_GLASS_HOURS", default=4)
@@ -310,6 +336,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
     },
     # The access log's head, kept where the application's role cannot rewrite it (verify_audit_chain checks it).
+    "reminders-scan": {
+        "task": "reminders.tasks.reminders_scan",
+        "schedule": REMINDER_SCAN_SECONDS,
+    },
     "audit-head-export": {
         "task": "audit.tasks.chain_head_export",
         "schedule": crontab(minute=0),
@@ -320,6 +350,19 @@ CELERY_BEAT_SCHEDULE = {
 DEMO_DATA_ALLOWED = True
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# SMTP: one EMAIL_URL (smtp+tls://user:password@host:587, smtps://... for implicit TLS), or the parts below.
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The address links in emails start with (reminders carry a link to the case, never a name).
+SITE_URL = env("CMM_SITE_URL", default="http://127.0.0.1:8000")
 # The sender of the system's notices to staff (a second factor set up or reset: accounts/notices.py).
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="CMM sagssystem <noreply@localhost>")
 

@@ -20,6 +20,7 @@ APPS = [
     "grants",
     "identification",
     "privacy",
+    "reminders",
     "repatriation",
     "reporting",
     "support",
