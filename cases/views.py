@@ -175,8 +175,9 @@ def case_detail(request, number):
             "deadlines": current,
             # A deadline close or overdue: the banner under the heading (cases/_deadline_banner.html).
             "urgent": worklist.urgent_deadline(request.user, case, current),
-            # Where the case stands: its stage, next deadline (templates/cases/_lifecycle.html).
-            "overview": stages.overview(case, current),
+            # Where the case stands: its stage, next deadline (templates/cases/_lifecycle.html). An accepted prepared
+            # repatriation is the exit stage: read after the redaction, so only those who see the answer see it.
+            "overview": stages.overview(case, current, exit_prepared=case.exit_prepared),
             # Deadlines an extension replaced: history, not something to act on.
             "replaced_deadlines": [d for d in shown_deadlines if d.status == Deadline.Status.CANCELLED],
             "timeline": timeline,

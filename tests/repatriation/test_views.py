@@ -17,14 +17,17 @@ from repatriation.attachments import MAX_BYTES
 from repatriation.models import FollowUpAttachment, FollowUpReport
 from tests.cases.test_query_counts import CASE_READ_MAX_QUERIES
 from tests.factories import login
+from tests.states import shared
 
 from .helpers import (
     EXE,
     accepted_case,
+    answered,
     days_ago,
     dis_period_case,
     fresh,
     jpeg_with_gps,
+    offered,
     pdf,
     png,
     returned,
@@ -106,6 +109,26 @@ def test_the_buttons_follow_the_stage(client, cmm_worker, dis_worker):
     case = accepted_case(cmm_worker, dis_worker)
     body = page(client, case)
     assert "/hjemrejse/plan/" in body and "/hjemrejse/hjemkomst/" in body and "/hjemrejse/tilbud/" not in body
+
+
+def test_the_stage_is_the_exit_once_the_offer_is_accepted_and_only_to_those_who_see_the_answer(
+    client, cmm_worker, dis_worker, reden, ngo_worker
+):
+    case = dis_period_case(cmm_worker, dis_worker)  # its period ended long ago: the support stage
+    login(client, dis_worker)
+    assert 'data-stage="support"' in page(client, offered(case, dis_worker))
+
+    case = answered(case, dis_worker)
+    assert 'data-stage="exit"' in page(client, case)
+    # An NGO that supports the person does not read the repatriation's answer, nor learn it from the stage.
+    shared(case, reden)
+    login(client, ngo_worker)
+    assert 'data-stage="support"' in page(client, case)
+
+    login(client, dis_worker)
+    declined = answered(offered(dis_period_case(cmm_worker, dis_worker), dis_worker), dis_worker, answer="declined")
+    assert 'data-stage="support"' in page(client, declined)
+    assert 'data-stage="reintegration"' in page(client, returned(case, dis_worker, days_ago(0)))
 
 
 def test_a_dublin_case_page_says_why_there_is_no_offer(client, cmm_worker, dis_worker):
