@@ -175,6 +175,21 @@ def test_the_support_form_shows_every_problem_at_once_beside_its_field(client, c
     assert "Angiv hvorfor støtten udbetales til et familiemedlem" in body
 
 
+@pytest.mark.parametrize("typed", ["1500,5", "1500.5"])
+def test_the_support_amount_takes_a_decimal_comma_and_the_message_writes_it_as_the_case_page_does(
+    client, cmm_worker, dis_worker, typed
+):
+    login(client, dis_worker)
+    case = accepted_case(cmm_worker, dis_worker)
+    data = {"version": case.version, "kind": "housing", "amount": typed, "currency": "eur"}
+
+    body = client.post(f"/sager/{case.number}/hjemrejse/stoette/", data, follow=True).content.decode()
+
+    assert "Støtten er registreret: Bolig, 1500,50 EUR." in body
+    assert "<strong>Bolig</strong>: 1500,50 EUR" in body
+    assert fresh(case).repatriation.support_items.get().amount == Decimal("1500.50")
+
+
 def upload(case, client, *files, text="Alt går godt."):
     return client.post(
         f"/sager/{case.number}/opfoelgning/ny/",
