@@ -2,6 +2,7 @@
 beside its field, the reports page and the download, refused to whom the policy refuses."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
+from cases import lifecycle
 from cases.models import Case
 from grants import services as grants
 from repatriation import services
@@ -98,6 +100,24 @@ def test_the_case_page_shows_both_end_dates(client, cmm_worker, dis_worker):
     body = page(client, case)
     assert "28. februar 2027" in body or "28.02.2027" in body or "28.2.2027" in body
     assert "31. august 2027" in body or "31.08.2027" in body or "31.8.2027" in body
+
+
+def test_a_returned_case_is_not_shown_as_closed_until_it_is(client, cmm_worker, dis_worker):
+    login(client, dis_worker)
+    case = returned(accepted_case(cmm_worker, dis_worker), dis_worker, days_ago(60))
+    assert fresh(case).exit_on == days_ago(60)  # the return is the exit's date, but the case is still open
+    assert 'data-testid="case-exit"' not in page(client, case)
+
+    case = fresh(case)
+    lifecycle.case_close(
+        case=case,
+        actor=dis_worker,
+        expected_version=case.version,
+        exit_reason=Case.ExitReason.PREPARED_REPATRIATION,
+        exit_on=days_ago(0),
+        exit_note="Flyttet til et andet land.",
+    )
+    assert re.search(r'data-testid="case-exit">Forberedt hjemrejse, [^<]+<br>Flyttet', page(client, case))
 
 
 def test_the_buttons_follow_the_stage(client, cmm_worker, dis_worker):
