@@ -312,6 +312,20 @@ def test_the_iom_sees_the_repatriation_but_not_the_persons_reasons_or_the_assess
     assert "Vurderingens-begrundelse" not in body
     assert 'data-testid="reintegration-end"' in body and 'data-testid="follow-up-end"' in body
     assert "Hjemrejse registreret" in body  # the repatriation's events are shown
+    # Nothing of the referral is the IOM's to read but a minor's "unaccompanied", shown at the top: no empty section.
+    assert 'id="section-referral"' not in body
+
+
+def test_the_referral_section_is_shown_to_a_caseworker_and_to_a_supporting_ngo(
+    client, shared_returned, dis_worker, reden, ngo_worker
+):
+    case, _share = shared_returned
+    login(client, dis_worker)
+    assert 'id="section-referral"' in page(client, case)
+    shared(case, reden)
+    login(client, ngo_worker)
+    body = page(client, case)
+    assert 'id="section-referral"' in body and "Formodede udnyttelsesformer" in body
 
 
 def test_the_reports_page_lists_the_reports_in_fixed_queries(client, shared_returned, dis_worker):
