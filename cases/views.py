@@ -164,7 +164,6 @@ def case_detail(request, number):
     case = queries.case_detail(request.user, number)
     fields = fieldsets.fields_for(request.user, case)
     stages.overview_prepare(case)  # before the redaction: the minor's tag reads the date of birth
-    exit_prepared = case.exit_prepared  # before the redaction too: the stage is shown to every reader alike
     fieldsets.redact(case, fields)
     shown_deadlines = [deadline for deadline in case.deadlines.all() if fields.shows_deadline(deadline.kind)]
     timeline = [event for event in queries.case_timeline(case) if fields.shows_event(event.event_type)]
@@ -184,8 +183,9 @@ def case_detail(request, number):
             "deadlines": current,
             # A deadline close or overdue: the banner under the heading (cases/_deadline_banner.html).
             "urgent": worklist.urgent_deadline(request.user, case, current),
-            # Where the case stands: its stage, next deadline (templates/cases/_lifecycle.html).
-            "overview": stages.overview(case, current, exit_prepared=exit_prepared),
+            # Where the case stands: its stage, next deadline (templates/cases/_lifecycle.html). An accepted prepared
+            # repatriation is the exit stage: read after the redaction, so only those who see the answer see it.
+            "overview": stages.overview(case, current, exit_prepared=case.exit_prepared),
             # Deadlines an extension replaced: history, not something to act on.
             "replaced_deadlines": [d for d in shown_deadlines if d.status == Deadline.Status.CANCELLED],
             "timeline": timeline,

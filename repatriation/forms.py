@@ -88,6 +88,7 @@ class SupportForm(VersionedForm):
         label=_("Beløb"),
         max_digits=12,
         decimal_places=2,
+        localize=True,  # a decimal comma in Danish, as the help asks: 1500,50 (and a point still reads as one)
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={
             "required": _("Skriv beløbet."),

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -140,7 +140,7 @@ class SupportView(CaseActionView):
     def success_message(self, case, result):
         return _("Støtten er registreret: %(kind)s, %(amount)s %(currency)s.") % {
             "kind": result.get_kind_display(),
-            "amount": result.amount,
+            "amount": number_format(result.amount, decimal_pos=2),  # as the case page shows it: 1500,50 in Danish
             "currency": result.currency,
         }
 

@@ -2,6 +2,7 @@
 beside its field, the reports page and the download, refused to whom the policy refuses."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
+from cases import lifecycle
 from cases.models import Case
 from grants import services as grants
 from repatriation import services
@@ -17,6 +19,7 @@ from repatriation.attachments import MAX_BYTES
 from repatriation.models import FollowUpAttachment, FollowUpReport
 from tests.cases.test_query_counts import CASE_READ_MAX_QUERIES
 from tests.factories import login
+from tests.states import shared
 
 from .helpers import (
     EXE,
@@ -113,6 +116,24 @@ def test_the_stage_indicator_follows_the_repatriation(client, cmm_worker, dis_wo
     assert 'data-testid="case-exit"' not in body
 
 
+def test_a_returned_case_is_not_shown_as_closed_until_it_is(client, cmm_worker, dis_worker):
+    login(client, dis_worker)
+    case = returned(accepted_case(cmm_worker, dis_worker), dis_worker, days_ago(60))
+    assert fresh(case).exit_on == days_ago(60)  # the return is the exit's date, but the case is still open
+    assert 'data-testid="case-exit"' not in page(client, case)
+
+    case = fresh(case)
+    lifecycle.case_close(
+        case=case,
+        actor=dis_worker,
+        expected_version=case.version,
+        exit_reason=Case.ExitReason.PREPARED_REPATRIATION,
+        exit_on=days_ago(0),
+        exit_note="Flyttet til et andet land.",
+    )
+    assert re.search(r'data-testid="case-exit">Forberedt hjemrejse, [^<]+<br>Flyttet', page(client, case))
+
+
 def test_the_buttons_follow_the_stage(client, cmm_worker, dis_worker):
     login(client, dis_worker)
     case = dis_period_case(cmm_worker, dis_worker)
@@ -122,6 +143,26 @@ def test_the_buttons_follow_the_stage(client, cmm_worker, dis_worker):
     case = accepted_case(cmm_worker, dis_worker)
     body = page(client, case)
     assert "/hjemrejse/plan/" in body and "/hjemrejse/hjemkomst/" in body and "/hjemrejse/tilbud/" not in body
+
+
+def test_the_stage_is_the_exit_once_the_offer_is_accepted_and_only_to_those_who_see_the_answer(
+    client, cmm_worker, dis_worker, reden, ngo_worker
+):
+    case = dis_period_case(cmm_worker, dis_worker)  # its period ended long ago: the support stage
+    login(client, dis_worker)
+    assert 'data-stage="support"' in page(client, offered(case, dis_worker))
+
+    case = answered(case, dis_worker)
+    assert 'data-stage="exit"' in page(client, case)
+    # An NGO that supports the person does not read the repatriation's answer, nor learn it from the stage.
+    shared(case, reden)
+    login(client, ngo_worker)
+    assert 'data-stage="support"' in page(client, case)
+
+    login(client, dis_worker)
+    declined = answered(offered(dis_period_case(cmm_worker, dis_worker), dis_worker), dis_worker, answer="declined")
+    assert 'data-stage="support"' in page(client, declined)
+    assert 'data-stage="reintegration"' in page(client, returned(case, dis_worker, days_ago(0)))
 
 
 def test_a_dublin_case_page_says_why_there_is_no_offer(client, cmm_worker, dis_worker):
@@ -166,6 +207,21 @@ def test_the_support_form_shows_every_problem_at_once_beside_its_field(client, c
     for field in ("amount", "currency", "family_member_reason"):
         assert f'id="id_{field}_error"' in body
     assert "Angiv hvorfor støtten udbetales til et familiemedlem" in body
+
+
+@pytest.mark.parametrize("typed", ["1500,5", "1500.5"])
+def test_the_support_amount_takes_a_decimal_comma_and_the_message_writes_it_as_the_case_page_does(
+    client, cmm_worker, dis_worker, typed
+):
+    login(client, dis_worker)
+    case = accepted_case(cmm_worker, dis_worker)
+    data = {"version": case.version, "kind": "housing", "amount": typed, "currency": "eur"}
+
+    body = client.post(f"/sager/{case.number}/hjemrejse/stoette/", data, follow=True).content.decode()
+
+    assert "Støtten er registreret: Bolig, 1500,50 EUR." in body
+    assert "<strong>Bolig</strong>: 1500,50 EUR" in body
+    assert fresh(case).repatriation.support_items.get().amount == Decimal("1500.50")
 
 
 def upload(case, client, *files, text="Alt går godt."):
@@ -270,6 +326,20 @@ def test_the_iom_sees_the_repatriation_but_not_the_persons_reasons_or_the_assess
     assert "Vurderingens-begrundelse" not in body
     assert 'data-testid="reintegration-end"' in body and 'data-testid="follow-up-end"' in body
     assert "Hjemrejse registreret" in body  # the repatriation's events are shown
+    # Nothing of the referral is the IOM's to read but a minor's "unaccompanied", shown at the top: no empty section.
+    assert 'id="section-referral"' not in body
+
+
+def test_the_referral_section_is_shown_to_a_caseworker_and_to_a_supporting_ngo(
+    client, shared_returned, dis_worker, reden, ngo_worker
+):
+    case, _share = shared_returned
+    login(client, dis_worker)
+    assert 'id="section-referral"' in page(client, case)
+    shared(case, reden)
+    login(client, ngo_worker)
+    body = page(client, case)
+    assert 'id="section-referral"' in body and "Formodede udnyttelsesformer" in body
 
 
 def test_the_reports_page_lists_the_reports_in_fixed_queries(client, shared_returned, dis_worker):
