@@ -212,6 +212,7 @@ REPATRIATION_EVENTS = frozenset(
         CaseEvent.Type.REPATRIATION_ACCEPTED,
         CaseEvent.Type.REPATRIATION_DECLINED,
         CaseEvent.Type.REINTEGRATION_PLAN_SAVED,
+        CaseEvent.Type.REINTEGRATION_SUPPORT_ADDED,
         CaseEvent.Type.RETURN_RECORDED,
         CaseEvent.Type.FOLLOW_UP_REPORT_ADDED,
     }

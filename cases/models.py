@@ -527,6 +527,7 @@ class CaseEvent(models.Model):
         REPATRIATION_ACCEPTED = "repatriation_accepted", _("Forberedt hjemrejse accepteret")
         REPATRIATION_DECLINED = "repatriation_declined", _("Forberedt hjemrejse afslået")
         REINTEGRATION_PLAN_SAVED = "reintegration_plan_saved", _("Reintegrationsplan gemt")
+        REINTEGRATION_SUPPORT_ADDED = "reintegration_support_added", _("Reintegrationsstøtte registreret")
         RETURN_RECORDED = "return_recorded", _("Hjemrejse registreret")
         FOLLOW_UP_REPORT_ADDED = "follow_up_report_added", _("Opfølgningsrapport tilføjet")
         CASE_CLOSED = "case_closed", _("Sag afsluttet")

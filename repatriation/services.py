@@ -314,7 +314,7 @@ def reintegration_support_add(
     event_record(
         case=case,
         actor=actor,
-        event_type=CaseEvent.Type.REINTEGRATION_PLAN_SAVED,
+        event_type=CaseEvent.Type.REINTEGRATION_SUPPORT_ADDED,
         data={
             "support": kind,
             "amount": str(amount),
@@ -360,7 +360,8 @@ def return_record(*, case: Case, actor, expected_version: int, returned_on: dt.d
 
     Reintegration support ends at the end of `reintegration_last_day`, follow-up at the end of `follow_up_last_day`
     (cases.deadlines: six months, and six more, by the one month rule). The person has left the period's care,
-    so an open period deadline no longer applies.
+    so an open period deadline no longer applies; nor do the action plan's reviews, which follow support in
+    Denmark (follow-up reports take their place).
     """
     repatriation = _check(case=case, actor=actor, action=Action.RECORD_RETURN, expected_version=expected_version)
     _raise_first(return_problems(repatriation=repatriation, returned_on=returned_on))
@@ -368,6 +369,7 @@ def return_record(*, case: Case, actor, expected_version: int, returned_on: dt.d
     repatriation.returned_on = returned_on
     _bump(repatriation, ["returned_on"])
     deadline_cancel(case=case, kind=DeadlineKind.PERIOD_END)
+    deadline_cancel(case=case, kind=DeadlineKind.ACTION_PLAN_REVIEW)
     support_ends, follow_up_ends = reintegration_last_day(returned_on), follow_up_last_day(returned_on)
     deadline_open(case=case, kind=DeadlineKind.REINTEGRATION_END, due_at=end_of_day(support_ends))
     deadline_open(case=case, kind=DeadlineKind.FOLLOW_UP_END, due_at=end_of_day(follow_up_ends))

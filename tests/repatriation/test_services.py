@@ -367,6 +367,8 @@ def test_support_paid_to_a_family_member_needs_a_reason(cmm_worker, dis_worker):
 
     assert (item.paid_to_family_member, item.family_member_reason) == (True, "Børnene bor hos mormor.")
     assert AuditEvent.objects.filter(what="reintegration_support_add").exists()
+    # The timeline says what was recorded: support, not the plan again.
+    assert fresh(case).events.first().event_type == CaseEvent.Type.REINTEGRATION_SUPPORT_ADDED
 
 
 def test_support_problems_are_all_found_at_once():
@@ -537,3 +539,28 @@ def test_a_coordinator_of_another_team_is_a_caseworker_too(cmm_worker, dis_worke
     case = identified_case(cmm_worker, dis_worker)
     services.dublin_record(case=case, actor=other, expected_version=case.version)
     assert fresh(case).dublin_regulation
+
+
+def test_the_return_ends_the_action_plans_reviews(cmm_worker, dis_worker):
+    """The plan's reviews follow support in Denmark: after the return, the follow-up reports take their place."""
+    from support.services import action_plan_version_save
+
+    case = accepted_case(cmm_worker, dis_worker)
+    today = timezone.localdate()
+    action_plan_version_save(
+        case=fresh(case),
+        actor=dis_worker,
+        expected_version=fresh(case).version,
+        made_on=today,
+        made_with_person=True,
+        made_with_representative=False,
+        goals=["Forberede hjemrejsen"],
+        activities=[],
+        review_dates=[today + dt.timedelta(days=20), today + dt.timedelta(days=50)],
+    )
+
+    returned(case, dis_worker, today)
+
+    reviews = Deadline.objects.filter(case=case, kind=DeadlineKind.ACTION_PLAN_REVIEW)
+    assert sorted(reviews.values_list("status", flat=True)) == [Deadline.Status.CANCELLED] * 2
+    assert Deadline.objects.get(case=case, kind=DeadlineKind.FOLLOW_UP_END).status == Deadline.Status.OPEN
