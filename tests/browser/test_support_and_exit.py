@@ -269,6 +269,8 @@ def walk_to_closure(ui: Browser, open_ui, scenario: Scenario, number: str, conta
     )
     expect(work.get_by_test_id("case-status")).to_have_text("Hjemrejst: reintegration og opfølgning")
     expect(work.get_by_test_id("returned-on")).to_have_text(day(today))
+    # The plan's reviews followed support in Denmark: the return ended them, the follow-up reports take over.
+    expect(work.get_by_test_id("case-next-deadline")).not_to_contain_text("handlingsplanen")
     expect(work.get_by_test_id("reintegration-end")).to_have_text(day(support_end))
     expect(work.get_by_test_id("follow-up-end")).to_have_text(day(follow_up_end))
     expect(work.get_by_test_id("follow-up-reports")).to_contain_text("Ingen opfølgningsrapporter endnu.")
@@ -337,7 +339,7 @@ def walk_to_closure(ui: Browser, open_ui, scenario: Scenario, number: str, conta
     confirmed(
         caseworker,
         "close-confirm",
-        consequence="Sagen afsluttes, og det kan ikke fortrydes her. Sagens 3 åbne frister lukkes:",
+        consequence="Sagen afsluttes, og det kan ikke fortrydes her. Sagens 2 åbne frister lukkes:",
         button="Ja, afslut sagen",
         message=f"Sagen er afsluttet: Forberedt hjemrejse, {day(today)}.",
         stage="closed",
