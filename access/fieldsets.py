@@ -19,6 +19,30 @@ from access.policy import CASEWORK_ROLES
 from cases.deadlines import DeadlineKind
 from cases.models import CaseEvent
 
+# The repatriation's parts (repatriation.models), listed once: the whole file reads all, the IOM's scope most.
+REPATRIATION_PARTS = (
+    "repatriation.offered_on",
+    "repatriation.answer",
+    "repatriation.answered_on",
+    "repatriation.reasons",
+    "repatriation.reintegration_plan",
+    "repatriation.planned_departure_on",
+    "repatriation.returned_on",
+    "repatriation.destination",
+    "repatriation.version",
+    "repatriation.reintegration_last_day",
+    "repatriation.follow_up_last_day",
+    "repatriation.support_items.kind",
+    "repatriation.support_items.amount",
+    "repatriation.support_items.currency",
+    "repatriation.support_items.paid_to_family_member",
+    "repatriation.support_items.family_member_reason",
+    "repatriation.support_items.note",
+    "follow_up_reports.written_on",
+    "follow_up_reports.text",
+    "follow_up_reports.attachments",
+)
+
 # Every readable part of a case, in the order the policy table lists them.
 CASE_PARTS = (
     "number",
@@ -90,26 +114,7 @@ CASE_PARTS = (
     "action_plan",
     # Prepared repatriation (repatriation.models).
     "dublin_regulation",
-    "repatriation.offered_on",
-    "repatriation.answer",
-    "repatriation.answered_on",
-    "repatriation.reasons",
-    "repatriation.reintegration_plan",
-    "repatriation.planned_departure_on",
-    "repatriation.returned_on",
-    "repatriation.destination",
-    "repatriation.version",
-    "repatriation.reintegration_last_day",
-    "repatriation.follow_up_last_day",
-    "repatriation.support_items.kind",
-    "repatriation.support_items.amount",
-    "repatriation.support_items.currency",
-    "repatriation.support_items.paid_to_family_member",
-    "repatriation.support_items.family_member_reason",
-    "repatriation.support_items.note",
-    "follow_up_reports.written_on",
-    "follow_up_reports.text",
-    "follow_up_reports.attachments",
+    *REPATRIATION_PARTS,
 )
 
 # What every organisation with a share may read about the case itself and its course.
@@ -175,25 +180,7 @@ REPATRIATION = _CASE_COURSE | {
     "representative.appointed_on",
     # The repatriation, its support, the return and the follow-up; not the person's reasons for their answer,
     # which they gave the caseworker (need-to-know: the organisation works from the plan).
-    "repatriation.offered_on",
-    "repatriation.answer",
-    "repatriation.answered_on",
-    "repatriation.reintegration_plan",
-    "repatriation.planned_departure_on",
-    "repatriation.returned_on",
-    "repatriation.destination",
-    "repatriation.version",
-    "repatriation.reintegration_last_day",
-    "repatriation.follow_up_last_day",
-    "repatriation.support_items.kind",
-    "repatriation.support_items.amount",
-    "repatriation.support_items.currency",
-    "repatriation.support_items.paid_to_family_member",
-    "repatriation.support_items.family_member_reason",
-    "repatriation.support_items.note",
-    "follow_up_reports.written_on",
-    "follow_up_reports.text",
-    "follow_up_reports.attachments",
+    *(part for part in REPATRIATION_PARTS if part != "repatriation.reasons"),
 }
 
 # Share scopes (grants.models.Share.Scope values) and what each may read.
