@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reporting",
     "privacy",
     "reminders",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -335,11 +336,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.sessions_clear",
         "schedule": 3600,
     },
-    # The access log's head, kept where the application's role cannot rewrite it (verify_audit_chain checks it).
     "reminders-scan": {
         "task": "reminders.tasks.reminders_scan",
         "schedule": REMINDER_SCAN_SECONDS,
     },
+    # The access log's head, kept where the application's role cannot rewrite it (verify_audit_chain checks it).
     "audit-head-export": {
         "task": "audit.tasks.chain_head_export",
         "schedule": crontab(minute=0),
