@@ -484,6 +484,7 @@ ROUTES: dict[str, Route] = {
     "reminders:acknowledge": Route(Action.ACKNOWLEDGE_NOTICE),
     "reminders:preferences": Route(Action.NOTIFICATIONS),
     "reminders:failed": Route(Action.FAILED_REMINDERS),
+    "reminders:resend": Route(Action.FAILED_REMINDERS),
 }
 # URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
 ROUTE_NAMESPACES: dict[str, Route] = {}

@@ -133,11 +133,15 @@ WHAT_LABELS = {
     "notification": gettext_lazy("Et varsel"),
     "notice_acknowledge": gettext_lazy("Underretning om “ikke offer” kvitteret"),
     "failed_reminders": gettext_lazy("Påmindelser, der ikke kunne sendes"),
+    "reminder_resend": gettext_lazy("Påmindelse sendt igen"),
 }
 
 # The keys of a row's detail.
 DETAIL_LABELS = {
     "fields": gettext_lazy("felter"),
+    "reminder": gettext_lazy("påmindelse"),
+    "channel": gettext_lazy("kanal"),
+    "lead": gettext_lazy("tidspunkt"),
     "filters": gettext_lazy("filtre"),
     "page": gettext_lazy("side"),
     "status": gettext_lazy("svar"),

@@ -410,6 +410,9 @@ class Deadline(models.Model):
         ordering = ["due_at"]
         indexes = [
             models.Index(fields=["due_at"], name="deadline_open_due", condition=models.Q(status="open")),
+            # The reminder scan asks per kind for the open deadlines due within a lead time: a range of this
+            # index, however many deadlines of other kinds are open.
+            models.Index(fields=["kind", "due_at"], name="deadline_open_kind_due", condition=models.Q(status="open")),
             # Deadlines still to act on, soonest first (the start page and the deadline API walk it in order).
             models.Index(
                 fields=["due_at"],

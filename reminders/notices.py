@@ -13,6 +13,7 @@ and its overdue notice goes to the CMM coordinators (reminders.recipients).
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from cases.errors import DomainError, NotAllowed
 from cases.models import CaseEvent, Deadline
 from cases.services import deadline_meet, event_record
 
-from . import leads
+from . import leads, services
 from .models import Channel, EmailPreference, Notification, NotificationKind, Reminder
 
 SHOWN = 100  # the list shows the newest hundred; older ones are read history
@@ -122,3 +123,33 @@ def failed_reminders(user, limit: int = 200) -> list[Reminder]:
         .select_related("deadline__case", "recipient")
         .order_by("-next_attempt_at", "-pk")[:limit]
     )
+
+
+@transaction.atomic
+def reminder_resend(*, reminder_id: int, actor) -> Reminder:
+    """Put a failed reminder back in the outbox with fresh retries: the next scan sends it (a coordinator's
+    action, after the mail server or the recipient's address has been put right)."""
+    policy.require(actor, policy.Action.FAILED_REMINDERS)
+    visible = policy.visible_cases(actor).values("pk")
+    reminder = (
+        Reminder.objects.select_for_update(of=("self",))
+        .select_related("deadline__case")
+        .filter(pk=reminder_id, deadline__case__in=visible)
+        .first()
+    )
+    if reminder is None:
+        raise Http404
+    if reminder.status != Reminder.Status.FAILED:
+        raise DomainError(_("Påmindelsen er ikke længere markeret som ikke sendt."))
+    if not services.is_live(reminder.deadline, reminder.lead):
+        raise DomainError(_("Fristen er ikke længere aktuel, så påmindelsen sendes ikke igen."))
+    reminder.status, reminder.attempts, reminder.next_attempt_at = Reminder.Status.PENDING, 0, timezone.now()
+    reminder.save(update_fields=["status", "attempts", "next_attempt_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        what="reminder_resend",
+        case=reminder.deadline.case_id,
+        detail={"reminder": reminder.pk, "channel": reminder.channel, "lead": reminder.lead},
+    )
+    return reminder

@@ -13,7 +13,7 @@ without Redis) does four things, each in short transactions of its own:
 3. Claim: due rows in batches of REMINDER_BATCH_SIZE, locked with SKIP LOCKED so that concurrent scans take
    different rows, marked claimed (with an expiry: a worker killed while holding a claim loses it after
    REMINDER_CLAIM_SECONDS) and their attempt counted, then committed: no lock is held while sending.
-4. Send: an in-app row becomes its Notification and is marked sent in one transaction. An email row is sent
+4. Send: the batch's in-app rows become their Notifications and are marked sent in one transaction. An email row is sent
    through Django's email backend and marked sent only after the backend accepted it, and only if the claim is
    still this attempt's. A failure is retried after REMINDER_RETRY_SECONDS; after the last retry the row is
    failed and the coordinators are told in the app (and see it on their list of reminders not sent).
@@ -28,7 +28,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -111,16 +111,16 @@ def reminders_materialise(*, now: dt.datetime | None = None, staff: Staff | None
     staff = staff or Staff.load()
     offered = 0
     for candidates, code in _due_candidates(now):
-        after = 0
-        while True:
+        # The ids first, unordered: with ORDER BY id LIMIT the planner walks the primary key through every
+        # deadline ever made instead of the kind's due-time index. They are only the new work (the anti-join
+        # leaves out what has its rows already), so the list is as long as what is due.
+        ids = list(candidates.values_list("pk", flat=True))
+        for start in range(0, len(ids), MATERIALISE_BATCH):
             batch = list(
-                candidates.filter(pk__gt=after)
+                Deadline.objects.filter(pk__in=ids[start : start + MATERIALISE_BATCH])
                 .select_related("case__contact_person", "case__referral__registered_by")
-                .order_by("pk")[:MATERIALISE_BATCH]
+                .order_by("pk")
             )
-            if not batch:
-                break
-            after = batch[-1].pk
             offered += _materialise(
                 [(deadline, recipients(deadline, code, staff)) for deadline in batch if _applies(deadline, code, now)],
                 code,
@@ -209,53 +209,124 @@ def reminders_claim(*, now: dt.datetime | None = None, limit: int | None = None)
 # 4. Send --------------------------------------------------------------------------------------------------------
 
 
-def _is_live(deadline: Deadline, lead: str) -> bool:
+def is_live(deadline: Deadline, lead: str) -> bool:
     if lead == leads.OVERDUE:
         return deadline.closed_at is None and deadline.status in (Deadline.Status.OPEN, Deadline.Status.MISSED)
     return deadline.status == Deadline.Status.OPEN
 
 
-def _still_ours(reminder: Reminder) -> Reminder | None:
-    """The row, locked, if this attempt still holds its claim; its deadline read afresh."""
-    current = (
-        Reminder.objects.select_for_update()
-        .select_related("deadline")
-        .filter(pk=reminder.pk, status=Reminder.Status.CLAIMED, attempts=reminder.attempts)
-        .first()
-    )
-    if current is not None and not _is_live(current.deadline, current.lead):
-        current.status = Reminder.Status.CANCELLED
-        current.save(update_fields=["status"])
-        return None
-    return current
-
-
-def reminder_send(reminder: Reminder) -> str:
-    """Send one claimed row; the status it ends in."""
-    if reminder.channel == Channel.IN_APP:
-        with transaction.atomic():
-            current = _still_ours(reminder)
-            if current is None:
-                return Reminder.Status.CANCELLED
-            Notification.objects.get_or_create(
-                reminder=current,
-                recipient_id=current.recipient_id,
-                kind=current.kind,
-                defaults={
-                    "case_id": reminder.deadline.case_id,
-                    "deadline_id": current.deadline_id,
-                    "lead": current.lead,
-                },
-            )
-            current.status, current.sent_at = Reminder.Status.SENT, timezone.now()
-            current.save(update_fields=["status", "sent_at"])
-        return Reminder.Status.SENT
+def _deliver_in_app(batch: list[Reminder]) -> dict[str, int]:
+    """A claimed batch of in-app rows becomes their notifications, in one short transaction: the rows whose
+    claim is still this attempt's and whose deadline still applies are marked sent, the others cancelled."""
+    claimed = {reminder.pk: reminder.attempts for reminder in batch}
     with transaction.atomic():
-        live = _still_ours(reminder) is not None
-    if not live:
-        return Reminder.Status.CANCELLED
+        current = [
+            row
+            for row in Reminder.objects.select_for_update(of=("self",))
+            .select_related("deadline")
+            .filter(pk__in=claimed, status=Reminder.Status.CLAIMED)
+            .order_by("pk")
+            if row.attempts == claimed[row.pk]
+        ]
+        live = [row for row in current if is_live(row.deadline, row.lead)]
+        Reminder.objects.filter(pk__in={row.pk for row in current} - {row.pk for row in live}).update(
+            status=Reminder.Status.CANCELLED
+        )
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    reminder=row,
+                    recipient_id=row.recipient_id,
+                    kind=row.kind,
+                    case_id=row.deadline.case_id,
+                    deadline_id=row.deadline_id,
+                    lead=row.lead,
+                )
+                for row in live
+            ],
+            ignore_conflicts=True,  # a notification already made for the row (the unique constraint) stays one
+        )
+        Reminder.objects.filter(pk__in=[row.pk for row in live]).update(
+            status=Reminder.Status.SENT, sent_at=timezone.now()
+        )
+    return {Reminder.Status.SENT: len(live), Reminder.Status.CANCELLED: len(batch) - len(live)}
+
+
+def _current(batch: list[Reminder], *, lock: bool) -> tuple[list[Reminder], set[int]]:
+    """The rows of a claimed batch whose claim is still this attempt's, read afresh with their deadlines (locked
+    if asked: only the outbox rows, so users' writes to the deadlines never wait on a send); and of those, the
+    ids whose deadline no longer applies, which are cancelled."""
+    claimed = {reminder.pk: reminder.attempts for reminder in batch}
+    rows = Reminder.objects.select_related("deadline").filter(pk__in=claimed, status=Reminder.Status.CLAIMED)
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    current = [row for row in rows.order_by("pk") if row.attempts == claimed[row.pk]]
+    dead = {row.pk for row in current if not is_live(row.deadline, row.lead)}
+    if dead:
+        Reminder.objects.filter(pk__in=dead, status=Reminder.Status.CLAIMED).update(status=Reminder.Status.CANCELLED)
+    return current, dead
+
+
+def _deliver_in_app(batch: list[Reminder]) -> dict[str, int]:
+    """A claimed batch of in-app rows becomes their notifications, in one short transaction: the rows whose
+    claim is still this attempt's and whose deadline still applies are marked sent, the others cancelled."""
+    with transaction.atomic():
+        current, dead = _current(batch, lock=True)
+        live = [row for row in current if row.pk not in dead]
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    reminder=row,
+                    recipient_id=row.recipient_id,
+                    kind=row.kind,
+                    case_id=row.deadline.case_id,
+                    deadline_id=row.deadline_id,
+                    lead=row.lead,
+                )
+                for row in live
+            ],
+            ignore_conflicts=True,  # a notification already made for the row (the unique constraint) stays one
+        )
+        Reminder.objects.filter(pk__in=[row.pk for row in live]).update(
+            status=Reminder.Status.SENT, sent_at=timezone.now()
+        )
+    return {Reminder.Status.SENT: len(live), Reminder.Status.CANCELLED: len(batch) - len(live)}
+
+
+def _send_emails(batch: list[Reminder]) -> dict[str, int]:
+    """Send a claimed batch of email rows through one connection to the mail server; counts by outcome.
+
+    Each row is marked sent on its own right after the backend accepted it, and only if its claim is still this
+    attempt's: a crash between the two is the one way an email comes twice (see the module's docstring).
+    """
+    counts: dict[str, int] = {}
+    if not batch:
+        return counts
+    current, dead = _current(batch, lock=False)
+    counts[Reminder.Status.CANCELLED] = len(batch) - len(current) + len(dead)
+    mailer = get_connection()
     try:
-        _email(reminder)
+        mailer.open()  # one SMTP session for the batch, not one per email
+    except Exception as error:  # the server is down: every row of the batch is retried later
+        broken = error
+    else:
+        broken = None
+    try:
+        for reminder in current:
+            if reminder.pk in dead:
+                continue
+            outcome = _send_email(reminder, mailer, broken)
+            counts[outcome] = counts.get(outcome, 0) + 1
+    finally:
+        mailer.close()
+    return counts
+
+
+def _send_email(reminder: Reminder, mailer, broken: Exception | None) -> str:
+    try:
+        if broken is not None:
+            raise broken
+        _email(reminder, mailer)
     except Exception as error:  # any backend failure: counted, retried, never marked sent
         return _failed(reminder, error)
     sent = Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.CLAIMED, attempts=reminder.attempts).update(
@@ -334,13 +405,13 @@ def email_texts(reminder: Reminder) -> tuple[str, str]:
     return subject, f"{text % context}\n\n{_link(reminder)}\n\n{footer}\n"
 
 
-def _email(reminder: Reminder) -> None:
+def _email(reminder: Reminder, mailer) -> None:
     address = reminder.recipient.email
     if not address:
         raise SendError("no address")
     with translation.override(settings.LANGUAGE_CODE):
         subject, body = email_texts(reminder)
-    send_mail(subject, body, None, [address])
+    send_mail(subject, body, None, [address], connection=mailer)
 
 
 def reminders_send_due(*, now: dt.datetime | None = None, until: float | None = None) -> dict[str, int]:
@@ -351,9 +422,11 @@ def reminders_send_due(*, now: dt.datetime | None = None, until: float | None = 
         batch = reminders_claim(now=now)
         if not batch:
             break
-        for reminder in batch:
-            outcome = reminder_send(reminder)
-            counts[outcome] = counts.get(outcome, 0) + 1
+        outcomes = _deliver_in_app([reminder for reminder in batch if reminder.channel == Channel.IN_APP])
+        emails = _send_emails([reminder for reminder in batch if reminder.channel == Channel.EMAIL])
+        for outcome, number in [*outcomes.items(), *emails.items()]:
+            if number:
+                counts[outcome] = counts.get(outcome, 0) + number
     return counts
 
 

@@ -88,3 +88,18 @@ def failed_list(request):
         request, action=AuditEvent.Action.LIST, what="failed_reminders", cases={r.deadline.case_id for r in rows}
     )
     return render(request, "reminders/failed_list.html", {"reminders": rows})
+
+
+@require_POST
+def resend(request, pk: int):
+    try:
+        reminder = notices.reminder_resend(reminder_id=pk, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Påmindelsen i sag %(number)s til %(recipient)s sendes igen inden for et par minutter.")
+            % {"number": reminder.deadline.case.number, "recipient": reminder.recipient},
+        )
+    return redirect("reminders:failed")

@@ -60,12 +60,13 @@ POST_ONLY = {
     "case-repatriation-support",
     "case-repatriation-return",
     "reminders:acknowledge",
+    "reminders:resend",
 }
 # Routes to one row of a case that the walk's world does not have: through the policy, the look-up answers 404.
 NO_ROW = {"repatriation:attachment"}
 # Routes about one of the user's own rows (a notification): the walk names a row of nobody's (pk 0), so a role
 # that may use the route gets 404, as for another user's row.
-OWN_ROWS = {"reminders:detail", "reminders:acknowledge"}
+OWN_ROWS = {"reminders:detail", "reminders:acknowledge", "reminders:resend"}
 
 
 def url_names(resolver=None, namespace=""):

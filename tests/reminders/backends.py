@@ -15,11 +15,19 @@ class FailingBackend(BaseEmailBackend):
 
 
 class SlowFileBackend(FileBackend):
-    """Writes each email to a file of its own (another process counts them), after REMINDER_TEST_SEND_DELAY seconds.
-
-    One file per message: the file backend names a file per connection, and a connection per send_mail.
-    """
+    """Writes the emails to files (another process counts their subjects), after REMINDER_TEST_SEND_DELAY seconds
+    per email: the file backend writes a file per connection, and the scan opens one per batch."""
 
     def send_messages(self, email_messages):
         time.sleep(float(os.environ.get("REMINDER_TEST_SEND_DELAY", "0")))
         return super().send_messages(email_messages)
+
+
+class UnreachableBackend(BaseEmailBackend):
+    """A mail server that cannot be reached at all: opening the connection fails, as SMTP's does."""
+
+    def open(self):
+        raise TimeoutError("mail server unreachable")
+
+    def send_messages(self, email_messages):
+        raise AssertionError("sent without an open connection")

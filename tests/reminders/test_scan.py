@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from cases.codes import ResidenceStatus
 from cases.deadlines import DeadlineKind
 from cases.models import Deadline
@@ -121,6 +122,24 @@ def test_a_failing_mail_server_is_retried_not_lost_and_not_doubled(cmm_worker, c
     assert Notification.objects.filter(recipient=cmm_worker).count() == 1
 
 
+def test_an_unreachable_mail_server_leaves_every_email_of_the_batch_to_retry(
+    cmm_worker, coordinator, with_addresses, settings
+):
+    settings.EMAIL_BACKEND = "tests.reminders.backends.UnreachableBackend"
+    for _ in range(3):
+        detained(cmm_worker, hours_ago=50)
+    services.reminders_scan()
+    emails = Reminder.objects.filter(channel=Channel.EMAIL)
+    assert emails.count() == 3
+    assert set(emails.values_list("status", "attempts", "last_error")) == {("pending", 1, "TimeoutError")}
+    assert Notification.objects.filter(recipient=cmm_worker).count() == 3  # in the app all the same
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    services.reminders_scan(now=timezone.now() + dt.timedelta(minutes=2))
+    assert set(emails.values_list("status", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 3
+
+
 def test_after_the_last_retry_it_is_failed_and_shown_to_the_coordinator(
     client, cmm_worker, coordinator, with_addresses, settings
 ):
@@ -140,6 +159,47 @@ def test_after_the_last_retry_it_is_failed_and_shown_to_the_coordinator(
     login(client, coordinator)
     page = client.get("/varsler/ikke-sendt/").content.decode()
     assert case.number in page and "ConnectionRefusedError" in page
+
+    # The mail server is put right and the coordinator sends it again: fresh retries, sent by the next scan.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = client.post(f"/varsler/ikke-sendt/{email.pk}/send-igen/", follow=True)
+    assert "sendes igen inden for et par minutter" in response.content.decode()
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("pending", 0)
+    assert AuditEvent.objects.filter(what="reminder_resend", actor=coordinator, case_ids=[case.pk]).count() == 1
+    services.reminders_scan(now=timezone.now() + dt.timedelta(minutes=8))
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1)
+    assert len(mail.outbox) == 1
+    assert case.number not in client.get("/varsler/ikke-sendt/").content.decode()
+    # Once sent, it is not sent again by a second press.
+    client.post(f"/varsler/ikke-sendt/{email.pk}/send-igen/")
+    assert Reminder.objects.get(pk=email.pk).status == "sent"
+
+
+def test_a_failed_reminder_is_not_sent_again_once_its_deadline_is_met_nor_by_others(
+    client, cmm_worker, coordinator, dis_coordinator, with_addresses, settings
+):
+    settings.EMAIL_BACKEND = "tests.reminders.backends.FailingBackend"
+    settings.REMINDER_RETRY_SECONDS = []
+    case = detained(cmm_worker, hours_ago=50, residence_status=ResidenceStatus.LEGAL_RESIDENCE)
+    services.reminders_scan()
+    email = Reminder.objects.get(channel=Channel.EMAIL, recipient=cmm_worker)
+    assert email.status == "failed"
+
+    from tests.factories import login
+
+    login(client, dis_coordinator)  # a CMM case: not in DIS's scope, so as if it did not exist
+    assert client.post(f"/varsler/ikke-sendt/{email.pk}/send-igen/").status_code == 404
+    login(client, cmm_worker)
+    assert client.post(f"/varsler/ikke-sendt/{email.pk}/send-igen/").status_code == 403
+
+    Deadline.objects.filter(case=case).update(status=Deadline.Status.MET, closed_at=timezone.now())
+    login(client, coordinator)
+    page = client.post(f"/varsler/ikke-sendt/{email.pk}/send-igen/", follow=True).content.decode()
+    assert "Fristen er ikke længere aktuel" in page
+    assert Reminder.objects.get(pk=email.pk).status == "failed"
+    assert not AuditEvent.objects.filter(what="reminder_resend").exists()
 
 
 def test_an_email_names_the_case_the_deadline_and_a_link_never_the_person(cmm_worker, with_addresses):
