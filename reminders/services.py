@@ -215,43 +215,6 @@ def is_live(deadline: Deadline, lead: str) -> bool:
     return deadline.status == Deadline.Status.OPEN
 
 
-def _deliver_in_app(batch: list[Reminder]) -> dict[str, int]:
-    """A claimed batch of in-app rows becomes their notifications, in one short transaction: the rows whose
-    claim is still this attempt's and whose deadline still applies are marked sent, the others cancelled."""
-    claimed = {reminder.pk: reminder.attempts for reminder in batch}
-    with transaction.atomic():
-        current = [
-            row
-            for row in Reminder.objects.select_for_update(of=("self",))
-            .select_related("deadline")
-            .filter(pk__in=claimed, status=Reminder.Status.CLAIMED)
-            .order_by("pk")
-            if row.attempts == claimed[row.pk]
-        ]
-        live = [row for row in current if is_live(row.deadline, row.lead)]
-        Reminder.objects.filter(pk__in={row.pk for row in current} - {row.pk for row in live}).update(
-            status=Reminder.Status.CANCELLED
-        )
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    reminder=row,
-                    recipient_id=row.recipient_id,
-                    kind=row.kind,
-                    case_id=row.deadline.case_id,
-                    deadline_id=row.deadline_id,
-                    lead=row.lead,
-                )
-                for row in live
-            ],
-            ignore_conflicts=True,  # a notification already made for the row (the unique constraint) stays one
-        )
-        Reminder.objects.filter(pk__in=[row.pk for row in live]).update(
-            status=Reminder.Status.SENT, sent_at=timezone.now()
-        )
-    return {Reminder.Status.SENT: len(live), Reminder.Status.CANCELLED: len(batch) - len(live)}
-
-
 def _current(batch: list[Reminder], *, lock: bool) -> tuple[list[Reminder], set[int]]:
     """The rows of a claimed batch whose claim is still this attempt's, read afresh with their deadlines (locked
     if asked: only the outbox rows, so users' writes to the deadlines never wait on a send); and of those, the
@@ -270,6 +233,8 @@ def _current(batch: list[Reminder], *, lock: bool) -> tuple[list[Reminder], set[
 def _deliver_in_app(batch: list[Reminder]) -> dict[str, int]:
     """A claimed batch of in-app rows becomes their notifications, in one short transaction: the rows whose
     claim is still this attempt's and whose deadline still applies are marked sent, the others cancelled."""
+    if not batch:
+        return {}
     with transaction.atomic():
         current, dead = _current(batch, lock=True)
         live = [row for row in current if row.pk not in dead]
