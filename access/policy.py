@@ -70,6 +70,12 @@ class Action:
     NOTIFICATIONS = "notifications"
     ACKNOWLEDGE_NOTICE = "acknowledge_notice"
     FAILED_REMINDERS = "failed_reminders"
+    # The case summary as a PDF for the case's own caseworkers (reporting/summary.py).
+    PRINT_CASE_SUMMARY = "print_case_summary"
+    # The working group's statistics (reporting/): order a report, follow it, download its PDF and CSV.
+    STATISTICS = "statistics"
+    # Operations (ops/).
+    JOB_STATUS = "job_status"
 
 
 CMM_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR})
@@ -303,6 +309,30 @@ POLICY: dict[str, Rule] = {
         frozenset({Role.CMM_COORDINATOR}) | DIS_ROLES,
         gettext_lazy("Se påmindelser, der ikke kunne sendes (i sager i egen adgang)"),
     ),
+    # Case work only: an organisation's share lasts as long as the person's consent, and its field set serves the
+    # share's purpose on the screen; a printed copy of the file would outlive a withdrawn consent and leave the
+    # system's control, which the purposes (support, prepared repatriation) do not need.
+    Action.PRINT_CASE_SUMMARY: Rule(
+        CASEWORK_ROLES,
+        gettext_lazy("Udskrive et sagsresumé som PDF (sagens egne sagsbehandlere)"),
+        on_case=True,
+        extra=gettext_lazy(
+            "kun i egne sager: Udlændingestyrelsen, når den er kompetent myndighed; CMM, når CMM er kompetent "
+            "myndighed eller har kontaktperson eller team på sagen; ikke under nødadgang"
+        ),
+    ),
+    # Counts only, after disclosure control (reporting.disclosure): the working group, and the coordinators of the
+    # two authorities that assess victims and report on them to their ministries. Nobody sees another's reports:
+    # disclosure control weighs a report against its requester's own earlier ones only.
+    Action.STATISTICS: Rule(
+        frozenset({Role.IMG_MEMBER, Role.CMM_COORDINATOR, Role.DIS_COORDINATOR}),
+        gettext_lazy("Bestille og hente statistikrapporter (PDF og CSV, kun optællinger uden personer)"),
+        extra=gettext_lazy("kun egne rapporter"),
+    ),
+    Action.JOB_STATUS: Rule(
+        frozenset({Role.SYSTEM_ADMIN}),
+        gettext_lazy("Se de periodiske jobs status: seneste kørsel, fejl og forsinkelse (ingen sager)"),
+    ),
 }
 
 # Which cases each role sees: the scope every case action starts from (see visible_cases).
@@ -485,6 +515,18 @@ ROUTES: dict[str, Route] = {
     "reminders:preferences": Route(Action.NOTIFICATIONS),
     "reminders:failed": Route(Action.FAILED_REMINDERS),
     "reminders:resend": Route(Action.FAILED_REMINDERS),
+    # The case summary PDF (reporting/summary_urls.py).
+    "summary:case_pdf": Route(Action.PRINT_CASE_SUMMARY),
+    # The working group's statistics (reporting/urls.py); a report is its requester's own (404 for others).
+    "reporting:list": Route(Action.STATISTICS),
+    "reporting:detail": Route(Action.STATISTICS),
+    "reporting:progress": Route(Action.STATISTICS),
+    "reporting:pdf": Route(Action.STATISTICS),
+    "reporting:csv": Route(Action.STATISTICS),
+    # Health for the container and the proxy (ops/views.py): ok or failed per check, nothing else, no session.
+    "ops:health_live": PUBLIC,
+    "ops:health_ready": PUBLIC,
+    "job_status": Route(Action.JOB_STATUS),
 }
 # URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
 ROUTE_NAMESPACES: dict[str, Route] = {}
@@ -797,6 +839,8 @@ def _case_condition_refusal(user, action: str, case: Case) -> str | None:
 
         if not has_action_plan(case):
             return _("Sagen har ingen handlingsplan at udskrive.")
+    if action == Action.PRINT_CASE_SUMMARY:
+        return summary_refusal(user, case)
     if action == Action.DECIDE_HANDOVER:
         pending = pending_handover_to(case)
         if pending is None:
@@ -814,6 +858,22 @@ def _case_condition_refusal(user, action: str, case: Case) -> str | None:
             repatriation_share=getattr(case, "share_scope", None) == "repatriation",
         )
     return None
+
+
+def summary_refusal(user, case: Case) -> str | None:
+    """Why this caseworker may not print the case's summary: it is not their own case.
+
+    A case is DIS's own where DIS is the competent authority, CMM's where CMM is, or where a CMM contact person or
+    team works on it. The other cases in a scope are there for a decision (a pending hand-over, a contact person
+    to assign), and break-the-glass is for reading: none of them is the user's to take out of the system.
+    """
+    if getattr(case, "emergency_access", False):
+        return _("Nødadgang giver kun adgang til at læse sagen, ikke til at udskrive den.")
+    if user.agency in (Agency.CMM, Agency.DIS) and case.competent_authority == user.agency:
+        return None
+    if user.agency == Agency.CMM and (case.contact_person_id is not None or case.team_id is not None):
+        return None
+    return _("Sagsresuméet kan kun udskrives af sagens egne sagsbehandlere.")
 
 
 # The prepared repatriation's actions, whose conditions repatriation.rules states.

@@ -3,14 +3,16 @@ import datetime as dt
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
+from ops.jobs import JobTask
+
 from . import notices
 from .sessions import SessionStore
 
 
-@shared_task(acks_late=True)
-def sessions_clear() -> None:
-    """Delete expired session rows (they are already refused; this keeps the table small)."""
-    SessionStore.clear_expired()
+@shared_task(base=JobTask, acks_late=True)
+def sessions_clear() -> int:
+    """Delete expired session rows (they are already refused; this keeps the table small); how many."""
+    return SessionStore.clear_expired()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=60)

@@ -134,6 +134,9 @@ WHAT_LABELS = {
     "notice_acknowledge": gettext_lazy("Underretning om “ikke offer” kvitteret"),
     "failed_reminders": gettext_lazy("Påmindelser, der ikke kunne sendes"),
     "reminder_resend": gettext_lazy("Påmindelse sendt igen"),
+    "case_summary_pdf": gettext_lazy("Sagsresumé (PDF)"),
+    # The working group's statistics (reporting/): ordered (create) or downloaded (export).
+    "statistics_report": gettext_lazy("Statistikrapport"),
 }
 
 # The keys of a row's detail.
@@ -185,6 +188,9 @@ DETAIL_LABELS = {
     "attachment": gettext_lazy("bilag nr."),
     "attachments": gettext_lazy("bilag"),
     "reports": gettext_lazy("rapporter"),
+    "start": gettext_lazy("fra og med"),
+    "end": gettext_lazy("til og med"),
+    "format": gettext_lazy("filtype"),
 }
 
 # The filters a search used: the same words as the filters' own labels (cases.filters, audit.forms).
@@ -232,6 +238,7 @@ ACTION_LABELS = {
     "record_support": gettext_lazy("Støtte"),
     "edit_action_plan": gettext_lazy("Handlingsplan"),
     "print_action_plan": gettext_lazy("Udskriv handlingsplan"),
+    "print_case_summary": gettext_lazy("Udskriv sagsresumé"),
     "record_dublin": gettext_lazy("Dublinsag"),
     "offer_repatriation": gettext_lazy("Tilbud om forberedt hjemrejse"),
     "decide_repatriation": gettext_lazy("Svar på forberedt hjemrejse"),
@@ -242,6 +249,8 @@ ACTION_LABELS = {
     "notifications": gettext_lazy("Varsler"),
     "acknowledge_notice": gettext_lazy("Kvittering for underretning"),
     "failed_reminders": gettext_lazy("Påmindelser, der ikke kunne sendes"),
+    "statistics": gettext_lazy("Statistik"),
+    "job_status": gettext_lazy("Periodiske job"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).

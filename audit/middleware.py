@@ -69,7 +69,7 @@ class EndedSessionMiddleware:
         # Reading the session loads it, once for the whole request; a key the store does not hold
         # (or expired) leaves the session without a key.
         if cookie and request.session.get(SESSION_KEY) is None and request.session.session_key is None:
-            expired = request.session.model.objects.filter(session_key=cookie).exists()
+            expired = request.session.exists(cookie)  # still stored (under its hash), but past its expiry
             try:
                 audit_security(
                     actor=None, what="session_replayed", detail={"session": "expired" if expired else "unknown"}

@@ -37,6 +37,7 @@ class AuditEvent(models.Model):
         AUDIT = "audit", _("Revision")
         ADMINISTRATION = "administration", _("Administration")
         SYSTEM = "system", _("Systemet")
+        STATISTICS = "statistics", _("Statistik")
 
     # Set by the insert trigger (db_default: the insert leaves it out and reads back what the trigger wrote).
     occurred_at = models.DateTimeField(db_default=Now(), editable=False)

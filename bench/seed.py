@@ -158,16 +158,6 @@ def is_seeded() -> bool:
 # --------------------------------------------------------------------------------------------------
 
 
-# The age at referral (CTDC bands) for the statistics: about one in ten a minor, most between 21 and 38.
-AGE_BANDS = ("0-8",) + ("9-17",) * 9 + ("18-20",) * 10 + ("21-23",) * 15 + ("24-26",) * 15 + ("27-29",) * 15
-AGE_BANDS += ("30-38",) * 25 + ("39-47",) * 8 + ("48+",) * 2
-
-
-def bench_age_band(case_id: int) -> str:
-    """Deterministic from the case id, so the figures of two seeds agree."""
-    return AGE_BANDS[(case_id * 7919) % len(AGE_BANDS)]
-
-
 def copy_rows(model, fields: list[str], rows) -> int:
     """COPY rows (tuples in the order of `fields`, model field names) into the model's table.
 
@@ -241,6 +231,10 @@ def make_users():
     return teams, contact, dis, users
 
 
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def weighted(rng, table):
     values, weights = zip(*table, strict=True)
     return rng.choices(values, weights)[0]
@@ -257,6 +251,7 @@ def build(rng, teams, contact, dis, now):
         ReferralChannel,
         ReferralSource,
         ResidenceStatus,
+        age_band,
     )
     from cases.deadlines import COPENHAGEN, LEGAL_SOURCES, DeadlineKind, notification_due, period_end_due
     from cases.models import Case, CaseEvent, Deadline
@@ -361,6 +356,8 @@ def build(rng, teams, contact, dis, now):
                 detained_at,
                 "" if rng.random() < 0.5 else "Personen blev mødt under en kontrol og fortalte om forholdene.",
                 registered_by,
+                # The age band at the referral, as the service keeps it (the statistics count it).
+                age_band(None if born is None else _age(born, received_at.astimezone(COPENHAGEN).date())),
             )
         )
         event(
@@ -775,9 +772,8 @@ def seed() -> None:
                 "residence_status_at_referral",
                 "referrer_reference",
                 "unaccompanied",
-                "age_estimate",
             ],
-            ((*row, bench_age_band(row[0]), row[5], "", False, None) for row in out["referral"]),
+            ((*row, row[5], "", False) for row in out["referral"]),
         )
         copy_rows(
             Assessment,

@@ -14,6 +14,7 @@ from access import policy
 from accounts.models import Agency, Role
 from audit.models import AuditEvent
 from audit.services import audit_record
+from ops.batches import in_batches
 from privacy import crypto
 
 from .codes import ResidenceStatus, age_band
@@ -265,30 +266,45 @@ def notification_record(*, case: Case, actor, expected_version: int, notified_at
 
 
 def deadlines_mark_missed(*, now: dt.datetime | None = None) -> int:
-    """Mark open deadlines past due as missed, each with a timeline event. Safe to run twice at once."""
+    """Mark open deadlines past due as missed, each with a timeline event. Safe to run twice at once.
+
+    In batches of short transactions (ops.batches): a deadline whose row, or its case's, another transaction
+    holds is skipped, not waited for, and marked by the next run. The case is locked FOR NO KEY UPDATE: enough
+    to skip a case a user is changing, without holding up a user adding to the case's timeline meanwhile.
+    """
     now = now or timezone.now()
     count = 0
-    with transaction.atomic():
+
+    def batch(size: int) -> bool:
+        nonlocal count
         overdue = list(
-            Deadline.objects.select_for_update(skip_locked=True).filter(status=Deadline.Status.OPEN, due_at__lt=now)
+            Deadline.objects.select_for_update(skip_locked=True, no_key=True, of=("self", "case"))
+            .select_related("case")
+            .filter(status=Deadline.Status.OPEN, due_at__lt=now)
+            .order_by("due_at", "pk")[:size]
         )
-        for deadline in overdue:
-            deadline.status = Deadline.Status.MISSED
-            deadline.save(update_fields=["status"])
-            event_record(
+        if not overdue:
+            return False
+        Deadline.objects.filter(pk__in=[deadline.pk for deadline in overdue]).update(status=Deadline.Status.MISSED)
+        CaseEvent.objects.bulk_create(
+            CaseEvent(
                 case=deadline.case,
                 actor=None,
                 event_type=CaseEvent.Type.DEADLINE_MISSED,
                 data={"kind": deadline.kind, "due_at": deadline.due_at},
             )
-            count += 1
-        if overdue:
-            audit_record(
-                actor=None,
-                action=AuditEvent.Action.UPDATE,
-                what="deadlines_mark_missed",
-                purpose=AuditEvent.Purpose.SYSTEM,
-                cases=[deadline.case_id for deadline in overdue],
-                detail={"fields": ["deadline.status"], "deadlines": [deadline.pk for deadline in overdue]},
-            )
+            for deadline in overdue
+        )
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            what="deadlines_mark_missed",
+            purpose=AuditEvent.Purpose.SYSTEM,
+            cases=[deadline.case_id for deadline in overdue],
+            detail={"fields": ["deadline.status"], "deadlines": [deadline.pk for deadline in overdue]},
+        )
+        count += len(overdue)
+        return True
+
+    in_batches(batch)
     return count

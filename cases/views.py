@@ -52,6 +52,7 @@ def home(request):
             "can_list": can_list,
             "can_register": policy.can_register_referral(request.user),
             "role_requests": role_requests,
+            "can_statistics": policy.role_may(request.user, policy.Action.STATISTICS),
         },
     )
 
@@ -200,6 +201,8 @@ def case_detail(request, number):
             "shares": queries.case_shares(case) if policy.role_may(request.user, policy.Action.SHARE) else [],
             # Support services and the action plan (support/_case_section.html), from the page's own query.
             "support": support_queries.case_page_context(request.user, case, fields, current),
+            # The case summary PDF (reporting.summary): for the case's own caseworkers.
+            "can_print_summary": policy.can(request.user, policy.Action.PRINT_CASE_SUMMARY, case),
         },
     )
 

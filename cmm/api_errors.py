@@ -1,5 +1,5 @@
-"""Domain errors become the API's standard error bodies: 400 refused, 403 not allowed, 409 stale, 429 too many
-cases read, 503 no audit."""
+"""Domain errors become the API's standard error bodies: 400 refused, 403 not allowed, 409 stale or locked, 429 too many
+cases read, 503 no audit or no database."""
 
 import re
 
@@ -13,6 +13,7 @@ from rest_framework import exceptions, serializers, status
 from audit.read_rate import ReadLimited
 from audit.services import AuditUnavailable
 from cases.errors import DomainError, KeyReused, NotAllowed, StaleCase
+from ops import faults
 
 from .errors import server_error_detail
 
@@ -29,6 +30,15 @@ class AuditLogUnavailable(exceptions.APIException):
     default_code = "audit_unavailable"
 
 
+class DatabaseFault(exceptions.APIException):
+    """A lock not had in time (409), a statement cut off or no database (503), with Retry-After (ops/faults.py)."""
+
+    def __init__(self, fault):
+        super().__init__(str(fault.message), code=fault.name)
+        self.status_code = fault.status
+        self.wait = fault.retry_after
+
+
 class DomainExceptionHandler(ExceptionHandler):
     """drf-standardized-errors' handler, told how the services refuse."""
 
@@ -41,6 +51,9 @@ class DomainExceptionHandler(ExceptionHandler):
             throttled = exceptions.Throttled(detail=exc.message)
             throttled.wait = exc.retry_after  # Retry-After; given to Throttled, it would add an English sentence
             return throttled
+        if (fault := faults.fault_of(exc)) is not None:
+            faults.fault_log(self.context["request"], fault, exc)
+            return DatabaseFault(fault)
         if isinstance(exc, StaleCase):
             return Conflict(exc.message)
         if isinstance(exc, KeyReused):
@@ -50,6 +63,11 @@ class DomainExceptionHandler(ExceptionHandler):
         if isinstance(exc, DomainError):
             return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]}, code=exc.code)
         return super().convert_known_exceptions(exc)
+
+    def report_exception(self, exc: exceptions.APIException, response) -> None:
+        """A database fault is logged by kind (ops/faults.py), as the pages' are: no traceback, no message."""
+        if not isinstance(exc, DatabaseFault):
+            super().report_exception(exc, response)
 
     def convert_unhandled_exceptions(self, exc: Exception) -> exceptions.APIException:
         """A 500 names the request id, as the server log's line for it does."""
@@ -77,6 +95,7 @@ class AutoSchema(openapi.AutoSchema):
 class ErrorCode409Enum(models.TextChoices):
     STALE = "stale"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    LOCKED = "locked"  # another transaction held the case longer than the lock timeout (ops/faults.py)
 
 
 class Error409Serializer(serializers.Serializer):

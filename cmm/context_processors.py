@@ -15,6 +15,8 @@ MENU = [
     ("grants:break_the_glass", Action.BREAK_THE_GLASS, _("Nødadgang")),
     ("accounts:user_list", Action.MANAGE_USERS, _("Brugere")),
     ("accounts:role_requests", Action.DECIDE_ROLE_REQUEST, _("Rolleanmodninger")),
+    ("reporting:list", Action.STATISTICS, _("Statistik")),
+    ("job_status", Action.JOB_STATUS, _("Periodiske job")),
 ]
 
 
@@ -25,6 +27,7 @@ SECTIONS = {
     "audit": "audit:search",
     "accounts": "accounts:user_list",
     "accounts:role_request_decide": "accounts:role_requests",
+    "reporting": "reporting:list",
 }
 MENU_NAMES = frozenset(name for name, _action, _label in MENU)
 

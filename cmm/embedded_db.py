@@ -5,10 +5,14 @@ the same engine with its real locking, constraints and triggers.
 """
 
 import logging
+import os
 import warnings
 from pathlib import Path
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / ".data" / "postgres"
+# CMM_EMBEDDED_DB_DIR puts it elsewhere (a test of bin/setup uses a folder of its own).
+DEFAULT_DATA_DIR = Path(
+    os.environ.get("CMM_EMBEDDED_DB_DIR") or Path(__file__).resolve().parent.parent / ".data" / "postgres"
+)
 
 
 def database_url(data_dir: Path = DEFAULT_DATA_DIR) -> str:

@@ -5,6 +5,8 @@ The 500 page is rendered without the request's context processors: after a failu
 unusable, and a page about an error must not fail in its turn.
 """
 
+import sys
+
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -47,7 +49,14 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    """500: a generic message and the request id, which the server log's line for the error carries too."""
+    """500: a generic message and the request id, which the server log's line for the error carries too.
+
+    A database fault met before any view (reading the session with the database down) is its own answer: a
+    503 with Retry-After, or a 409 for a lock (ops/faults.py)."""
+    from ops import faults
+
+    if (fault := faults.current_fault()) is not None:
+        return faults.fault_response(request, fault, sys.exc_info()[1])
     if is_api(request):
         return api_error(status=500, code="error", detail=server_error_detail(request), type="server_error")
     return HttpResponse(render_to_string("500.html", {"request_id": request_id_of(request)}), status=500)

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as accounts_views
 from accounts.middleware import otp_not_required
 from audit import views as audit_views
+from ops import job_views
 
 # No Django admin: users are managed in the accounts pages (audited, with a second person for case roles), and
 # /admin/ and /admin/login/ answer 404 like any address that does not exist.
@@ -16,17 +17,21 @@ urlpatterns = [
     path("", include("support.urls")),  # its pages and its API (/api/v1/...)
     path("", include("repatriation.urls")),
     path("", include("reminders.urls")),
+    path("", include("reporting.summary_urls")),  # the case summary PDF (/sager/<number>/resume.pdf)
+    path("", include("reporting.urls")),
     path("revision/", include("audit.urls")),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", accounts_views.LogoutView.as_view(), name="logout"),
     path("", include("accounts.urls")),
     path("csp-report/", audit_views.csp_report, name="csp_report"),
     path("sikkerhed/csp-rapporter/", audit_views.csp_report_list, name="csp_reports"),
+    path("drift/job/", job_views.job_status, name="job_status"),
     path("i18n/setlang/", otp_not_required(login_not_required(set_language)), name="set_language"),
     path("api/v1/", include("cases.api_urls")),
     path("api/v1/", include("identification.api_urls")),
     path("api/v1/", include("grants.api_urls")),
     path("api/v1/", include("repatriation.api_urls")),
+    path("", include("ops.urls")),  # /health/live and /health/ready, for the container and the proxy
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -10,7 +10,11 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Databeskyttelse")
 
     def ready(self) -> None:
-        from . import checks
+        from django.db.models.signals import post_migrate
+
+        from . import canary, checks
+
+        post_migrate.connect(canary.canary_after_migrate, sender=self)
 
         # A malformed key stops every process at once (web, worker, beat, commands), and so does a missing
         # one outside DEBUG; the system check reports the same problems on `check`, `migrate` and `runserver`.

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .fields import EncryptedCharField
+
 
 class RetentionRun(models.Model):
     """One run of the retention job: when, how, and which cases it anonymised (numbers only, no person data)."""
@@ -23,3 +25,23 @@ class RetentionRun(models.Model):
     def __str__(self) -> str:
         trial = " (dry run)" if self.dry_run else ""
         return f"{self.started_at:%Y-%m-%d %H:%M}: {self.case_count} cases{trial}"
+
+
+class KeyCanary(models.Model):
+    """One row, written with the keys the data is under: a known text encrypted with the field keys, and a
+    keyed fingerprint of the blind-index key (an HMAC of a fixed label, never the key). privacy/canary.py writes
+    it when missing and checks it before anything is served: wrong keys refuse to start instead of failing
+    quietly (a wrong BLIND_INDEX_KEY would make every name search find nothing)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    value = EncryptedCharField(_("kendt tekst"), max_length=64)
+    blind_index_fingerprint = models.CharField(_("fingeraftryk af søgenøglen"), max_length=64)
+    written_at = models.DateTimeField(_("skrevet"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("nøglekontrol")
+        verbose_name_plural = _("nøglekontroller")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="privacy_keycanary_one_row")]
+
+    def __str__(self) -> str:
+        return f"key canary written {self.written_at:%Y-%m-%d %H:%M}"

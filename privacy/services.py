@@ -13,6 +13,7 @@ from audit.services import audit_record
 from cases.models import Case, CaseEvent, Person, Referral, Representative
 from grants.models import EmergencyAccess, Handover
 from identification.models import Assessment, PeriodExtension
+from ops.batches import in_batches
 from repatriation.models import FollowUpAttachment, FollowUpReport, ReintegrationSupport, Repatriation
 from support.models import ActionPlanVersion, SupportService
 
@@ -119,39 +120,84 @@ def retention_run(*, dry_run: bool, now: dt.datetime | None = None) -> Retention
 
     Kept for the statistics: gender, nationalities, age band at referral, exploitation forms, decisions,
     dates, the timeline's event types. Cleared: every encrypted field of the person, their blind indexes,
-    and the free texts on referral, assessment, extensions and timeline. One transaction; safe to run twice.
+    and the free texts on referral, assessment, extensions and timeline. Safe to run twice, or twice at once.
+
+    The run is logged first (its RetentionRun row), then works in batches of short transactions
+    (ops.batches), each anonymising up to JOB_BATCH_SIZE people, adding them to the run's row and writing
+    its audit row. A person or case another transaction holds is skipped, not waited for: the next run
+    takes it. A run that anonymises nobody still writes one audit row, so that every run is in the log.
     """
     now = now or timezone.now()
     closed_before = retention_cutoff(now)
+    if dry_run:
+        return _retention_dry_run(now=now, closed_before=closed_before)
+    run = RetentionRun.objects.create(
+        started_at=now, dry_run=False, retention_years=settings.RETENTION_YEARS, closed_before=closed_before
+    )
+    skipped: set[int] = set()  # people with a case another transaction holds: left for the next run
+
+    def batch(size: int) -> bool:
+        # anonymised_at on the locked rows themselves: a second run at the same time skips them.
+        people = list(
+            Person.objects.filter(pk__in=retention_due(closed_before=closed_before).values("pk"))
+            .filter(anonymised_at__isnull=True)
+            .exclude(pk__in=skipped)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not people:
+            return False
+        case_people = dict(Case.objects.filter(person__in=people).values_list("pk", "person_id"))
+        locked = set(
+            Case.objects.filter(pk__in=case_people).select_for_update(skip_locked=True).values_list("pk", flat=True)
+        )
+        skipped.update(person for case, person in case_people.items() if case not in locked)
+        people = [person for person in people if person not in skipped]
+        cases = list(Case.objects.filter(person__in=people).order_by("number").values_list("pk", "number"))
+        if people:
+            case_ids = [pk for pk, _number in cases]
+            _anonymise(person_ids=people, case_ids=case_ids, now=now)
+            run.person_count += len(people)
+            run.case_count += len(cases)
+            run.case_numbers += [number for _pk, number in cases]
+            run.save(update_fields=["person_count", "case_count", "case_numbers"])
+            _retention_audit(run, cases=case_ids, people=len(people))
+        return True
+
+    in_batches(batch)
+    if run.person_count == 0:
+        _retention_audit(run, cases=[], people=0)
+    return run
+
+
+def _retention_dry_run(*, now: dt.datetime, closed_before: dt.datetime) -> RetentionRun:
     with transaction.atomic():
         due = retention_due(closed_before=closed_before)
-        # anonymised_at on the locked rows themselves: a second run at the same time waits, then skips them.
-        candidates = Person.objects.filter(pk__in=due.values("pk"), anonymised_at__isnull=True)
-        if not dry_run:
-            candidates = candidates.select_for_update()
-        people = list(candidates.values_list("pk", flat=True))
+        people = list(Person.objects.filter(pk__in=due.values("pk")).values_list("pk", flat=True))
         cases = list(Case.objects.filter(person__in=people).order_by("number").values_list("pk", "number"))
-        case_ids = [pk for pk, _number in cases]
-        if not dry_run and people:
-            _anonymise(person_ids=people, case_ids=case_ids, now=now)
         run = RetentionRun.objects.create(
             started_at=now,
-            dry_run=dry_run,
+            dry_run=True,
             retention_years=settings.RETENTION_YEARS,
             closed_before=closed_before,
             person_count=len(people),
             case_count=len(cases),
             case_numbers=[number for _pk, number in cases],
         )
-        audit_record(
-            actor=None,
-            action=AuditEvent.Action.READ if dry_run else AuditEvent.Action.UPDATE,
-            what="retention_dry_run" if dry_run else "retention_anonymised",
-            purpose=AuditEvent.Purpose.SYSTEM,
-            cases=case_ids,
-            detail={"retention_run": run.pk, "people": len(people), "closed_before": closed_before.isoformat()},
-        )
+        _retention_audit(run, cases=[pk for pk, _number in cases], people=len(people))
     return run
+
+
+def _retention_audit(run: RetentionRun, *, cases: list[int], people: int) -> None:
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.READ if run.dry_run else AuditEvent.Action.UPDATE,
+        what="retention_dry_run" if run.dry_run else "retention_anonymised",
+        purpose=AuditEvent.Purpose.SYSTEM,
+        cases=cases,
+        detail={"retention_run": run.pk, "people": people, "closed_before": run.closed_before.isoformat()},
+    )
 
 
 def _anonymise(*, person_ids: list[int], case_ids: list[int], now: dt.datetime) -> None:

@@ -28,6 +28,9 @@ class Table:
     multiple: bool = False
     note: str = ""
     chart: bool = True  # drawn as a bar chart beside the table
+    # The persons the total counts, by name ("identified", "referred", ...): tables of one population share one
+    # total, and reporting.disclosure hides it in all of them or none. "" for a total of this table alone.
+    population: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Measure:
     value: float | None
     unit: str  # "days" or "percent"
     based_on: int  # the persons it is computed from
+    population: str = ""  # as Table.population: `based_on` is that population's total
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ contact person is and the representative's name (support.queries.plan_representa
 number, an assessment or a residence status.
 """
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -26,8 +27,23 @@ def filename(case, version) -> str:
     return f"handlingsplan-{case.number}-v{version.number}.pdf"
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def attachment(document: bytes, name: str) -> HttpResponse:
+    """A PDF to download under `name`, kept by no cache on the way (a browser's or a proxy's)."""
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string for a margin box's `content`.
+
+    Every character that could end the string, the declaration or the style element (quotes, a backslash, a line
+    break, `<`, `>`, `&`, `;`, braces) is written as a hex escape, so a text from outside (a user's name) is put in
+    as text. The escape ends in a space, which CSS takes as its end, so a space after it in the text stays.
+    """
+    safe = [char if char.isalnum() or char in " .,:-()/'" else f"\\{ord(char):x} " for char in text]
+    return '"' + "".join(safe) + '"'
 
 
 def page_counter_css(text: str) -> str:
@@ -37,7 +53,7 @@ def page_counter_css(text: str) -> str:
         if piece in ("page", "pages"):
             parts.append(f"counter({piece})")
         elif piece:
-            parts.append(_css_string(piece))
+            parts.append(css_string(piece))
     return " ".join(parts)
 
 
@@ -59,8 +75,8 @@ def action_plan_pdf(*, case, version, language: str, representative=None, now=No
             "representative": str(representative) if representative else "",
             "version": version,
             "title": _("Handlingsplan for %(name)s") % {"name": case.person.full_name},
-            "margin_case": _css_string(_("Sag %(number)s") % {"number": case.number}),
-            "margin_printed": _css_string(_("Udskrevet %(day)s") % {"day": printed}),
+            "margin_case": css_string(_("Sag %(number)s") % {"number": case.number}),
+            "margin_printed": css_string(_("Udskrevet %(day)s") % {"day": printed}),
             "margin_pages": page_counter_css(_("Side {page} af {pages}")),
         }
         html = render_to_string("support/pdf/action_plan.html", context)

@@ -1,7 +1,7 @@
 """Support services and the action plan in the browser: the forms, the services page, the plan's history, the PDF."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -262,7 +262,4 @@ def plan_pdf(request, number, version):
         purpose=case_queries.read_purpose(case),
         detail={"plan_version": shown.number, "language": language},
     )
-    response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf.filename(case, shown)}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf.attachment(document, pdf.filename(case, shown))

@@ -6,7 +6,9 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["bench.admin", "bench.views", "bench.urls", "bench.seed"])
+@pytest.mark.parametrize(
+    "module", ["bench.admin", "bench.views", "bench.urls", "bench.seed", "bench.reports", "bench.figures"]
+)
 def test_benchmark_modules_import(module):
     assert importlib.import_module(module)
 
@@ -20,3 +22,13 @@ def test_benchmark_yardstick_admin_is_read_only(rf):
     assert not admin.has_add_permission(request)
     assert not admin.has_change_permission(request)
     assert not admin.has_delete_permission(request)
+
+
+def test_the_reports_benchmarks_yardstick_is_a_one_page_pdf():
+    import io
+
+    from pypdf import PdfReader
+
+    from bench.reports import one_page_pdf
+
+    assert len(PdfReader(io.BytesIO(one_page_pdf())).pages) == 1

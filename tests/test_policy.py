@@ -66,7 +66,15 @@ POST_ONLY = {
 NO_ROW = {"repatriation:attachment"}
 # Routes about one of the user's own rows (a notification): the walk names a row of nobody's (pk 0), so a role
 # that may use the route gets 404, as for another user's row.
-OWN_ROWS = {"reminders:detail", "reminders:acknowledge", "reminders:resend"}
+OWN_ROWS = {
+    "reminders:detail",
+    "reminders:acknowledge",
+    "reminders:resend",
+    "reporting:detail",
+    "reporting:progress",
+    "reporting:pdf",
+    "reporting:csv",
+}
 
 
 def url_names(resolver=None, namespace=""):

@@ -1,10 +1,11 @@
 """Settings shared by every environment; environments differ only by environment variables."""
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import environ
-from celery.schedules import crontab
 from django.urls import reverse_lazy
+from django_celery_beat.tzcrontab import TzAwareCrontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "privacy",
     "reminders",
     "ops",
+    "django_celery_beat",  # beat's schedule and each entry's last run, in PostgreSQL (ops/beat.py)
 ]
 
 MIDDLEWARE = [
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A request id for audit rows and error pages; 503 when the audit log cannot be written.
     "audit.middleware.AuditContextMiddleware",
+    # A lock not had in time is a 409, a statement cut off or a database that does not answer a 503 (ops/faults.py).
+    "ops.middleware.DatabaseFaultMiddleware",
     # A NUL in the URL is a 400 and an API body over DATA_UPLOAD_MAX_MEMORY_SIZE a 413, before any view.
     "cmm.middleware.InputGuardMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -124,9 +128,29 @@ DATABASES["default"].update(
 # threshold, and compiling it took 260 ms of a query that runs in 10 (measured at 50,000 cases). Short OLTP
 # queries never gain from it.
 DATABASES["default"].setdefault("OPTIONS", {})
+# No request stalls behind one lock, and no runaway query outlives the request that started it (ops/faults.py
+# answers both). A lock not had within 5 s is a 409 "the case is being changed by someone else": a row lock is
+# held for the milliseconds of one write, so 5 s of waiting means another transaction is stuck, and the user is
+# better told than left hanging. A statement is cut off at 20 s, well under gunicorn's 30 s worker timeout, so
+# the answer is our 503 page with its request id, not a killed worker and the proxy's 502 (whole pages take
+# about 20 ms at 50,000 cases: bench/README.md). Migrations lift the statement limit in their own
+# environment (docker-compose.yml's migrate service: an index on a large table may take minutes); a job that
+# reads everything by design sets its own, per transaction (ops.db.statement_timeout).
+DATABASE_LOCK_TIMEOUT = env("DATABASE_LOCK_TIMEOUT", default="5s")
+DATABASE_STATEMENT_TIMEOUT = env("DATABASE_STATEMENT_TIMEOUT", default="20s")
 DATABASES["default"]["OPTIONS"]["options"] = " ".join(
-    filter(None, [DATABASES["default"]["OPTIONS"].get("options", ""), "-c jit=off"])
+    filter(
+        None,
+        [
+            DATABASES["default"]["OPTIONS"].get("options", ""),
+            "-c jit=off",
+            f"-c lock_timeout={DATABASE_LOCK_TIMEOUT}",
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}",
+        ],
+    )
 )
+# A database host that does not answer (not merely refusing) is the 503 page after 5 s, not a worker timeout.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Identifying fields are encrypted with these keys, never with SECRET_KEY (privacy/crypto.py): Fernet keys,
@@ -311,7 +335,6 @@ REMINDER_CLAIM_SECONDS = env.int("REMINDER_CLAIM_SECONDS", default=600)
 # A deadline that passed longer ago than this (before reminders existed, say) gets no overdue notice: the
 # worklist shows it.
 REMINDER_OVERDUE_DAYS = env.int("REMINDER_OVERDUE_DAYS", default=30)
-RETENTION_RUN_SECONDS = env.int("RETENTION_RUN_SECONDS", default=24 * 60 * 60)
 # Break-the-glass access lasts this long; every use is an alert for the data-protection auditor.
 BREAK_THE_GLASS_HOURS = env.int("BREAK_THE_GLASS_HOURS", default=4)
 # Mass reads (audit/read_rate.py), counted from the access log: more distinct case files than this within an
@@ -319,14 +342,24 @@ BREAK_THE_GLASS_HOURS = env.int("BREAK_THE_GLASS_HOURS", default=4)
 READ_ALERT_DISTINCT_CASES_PER_HOUR = env.int("READ_ALERT_DISTINCT_CASES_PER_HOUR", default=50)
 READ_HARD_LIMIT_PER_HOUR = env.int("READ_HARD_LIMIT_PER_HOUR", default=200)
 READ_LIMIT_COOLOFF_MINUTES = env.int("READ_LIMIT_COOLOFF_MINUTES", default=15)
+# The periodic jobs (README "Periodic jobs"). The schedule is defined here; beat copies it into its tables at
+# start and keeps each entry's last run there, so a restart neither skips nor repeats a run (ops/beat.py).
+# Daily and hourly jobs run at clock times in Danish time (a crontab in Europe/Copenhagen, not CELERY_TIMEZONE,
+# which stays UTC for Celery's own times); the frequent scans run at intervals, counted from their last run.
+CELERY_BEAT_SCHEDULER = "ops.beat:DatabaseScheduler"
+CELERY_BEAT_SYNC_EVERY = 1  # each send's time is written at once: a beat killed after sending does not resend
+DJANGO_CELERY_BEAT_TZ_AWARE = True
+JOB_TIME_ZONE = "Europe/Copenhagen"
 CELERY_BEAT_SCHEDULE = {
     "deadlines-mark-missed": {
         "task": "cases.tasks.deadlines_mark_missed",
         "schedule": DEADLINE_SCAN_SECONDS,
     },
+    # At 03:30 Danish time: quiet, and outside 02:00-03:00, which summer time skips in March and repeats in
+    # October.
     "retention-run": {
         "task": "privacy.tasks.retention_run",
-        "schedule": RETENTION_RUN_SECONDS,
+        "schedule": TzAwareCrontab(minute=30, hour=3, tz=ZoneInfo(JOB_TIME_ZONE)),
     },
     "grants-expire": {
         "task": "grants.tasks.grants_expire",
@@ -334,7 +367,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sessions-clear": {
         "task": "accounts.tasks.sessions_clear",
-        "schedule": 3600,
+        "schedule": TzAwareCrontab(minute=15, tz=ZoneInfo(JOB_TIME_ZONE)),
     },
     "reminders-scan": {
         "task": "reminders.tasks.reminders_scan",
@@ -343,9 +376,15 @@ CELERY_BEAT_SCHEDULE = {
     # The access log's head, kept where the application's role cannot rewrite it (verify_audit_chain checks it).
     "audit-head-export": {
         "task": "audit.tasks.chain_head_export",
-        "schedule": crontab(minute=0),
+        "schedule": TzAwareCrontab(minute=0, tz=ZoneInfo(JOB_TIME_ZONE)),
     },
 }
+# Each periodic job works in batches of this many rows, each its own short transaction that skips rows another
+# transaction holds (SELECT ... FOR UPDATE SKIP LOCKED): a backlog never holds up what users are doing.
+JOB_BATCH_SIZE = env.int("JOB_BATCH_SIZE", default=200)
+# A job is overdue when two of its runs have fallen due since its last success, plus this long for the second
+# run to finish (a run is stopped at CELERY_TASK_TIME_LIMIT anyway). Shown on the jobs page and to readiness.
+JOB_OVERDUE_GRACE_SECONDS = env.int("JOB_OVERDUE_GRACE_SECONDS", default=CELERY_TASK_TIME_LIMIT)
 
 # `manage.py demo_data` creates staff with a known password: never where production settings are in force.
 DEMO_DATA_ALLOWED = True

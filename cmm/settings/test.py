@@ -23,3 +23,14 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 LANGUAGE_CODE = "da"
 STATIC_ROOT = None  # static files come from the finders; nothing is collected for tests
+# The real beat tests' schedule (tests/ops/test_beat.py): one probe job due every minute, nothing else.
+if env("OPS_PROBE_LOG", default=""):
+    from .base import JOB_TIME_ZONE, TzAwareCrontab, ZoneInfo  # noqa: E402
+
+    CELERY_IMPORTS = ["tests.ops.probe"]
+    CELERY_BEAT_SCHEDULE = {
+        "probe-every-minute": {
+            "task": "tests.ops.probe.probe",
+            "schedule": TzAwareCrontab(minute="*", tz=ZoneInfo(JOB_TIME_ZONE)),
+        }
+    }

@@ -1,6 +1,7 @@
 """Session lifetime and lifecycle (security.md AU-04, AU-05): 15 minutes idle, 12 hours at most, real logout."""
 
 import datetime as dt
+import importlib
 
 import pytest
 import time_machine
@@ -8,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.sessions import stored_key
 from accounts.tasks import sessions_clear
 from audit.models import AuditEvent
 from tests.factories import TeamFactory, UserFactory, admin_action, login, make_case, step_up
@@ -45,7 +47,7 @@ def test_a_session_ends_12_hours_after_login_however_active(client, cmm_worker):
         clock.shift(dt.timedelta(minutes=11))  # 12 h 1 min
         assert to_login(client.get("/"))
 
-    assert not Session.objects.filter(session_key=session_key).exists()
+    assert not Session.objects.filter(session_key=stored_key(session_key)).exists()
 
 
 def test_logout_ends_the_session_on_the_server_and_clears_the_browser(client, cmm_worker):
@@ -56,7 +58,7 @@ def test_logout_ends_the_session_on_the_server_and_clears_the_browser(client, cm
 
     assert to_login(response)
     assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
-    assert not Session.objects.filter(session_key=cookie).exists()
+    assert not Session.objects.filter(session_key=stored_key(cookie)).exists()
     replay = client.__class__()
     replay.cookies["sessionid"] = cookie
     assert to_login(replay.get("/"))
@@ -130,3 +132,32 @@ def test_the_scheduled_cleanup_deletes_expired_sessions_only(client, cmm_worker)
     sessions_clear.delay()
 
     assert Session.objects.count() == live
+
+
+def test_the_table_holds_a_hash_of_the_session_key_that_opens_nothing(client, cmm_worker):
+    login(client, cmm_worker)
+    cookie = client.cookies["sessionid"].value
+    [stored] = Session.objects.values_list("session_key", flat=True)  # as a dump or a read of the table shows
+
+    assert stored != cookie and cookie not in stored and stored == stored_key(cookie)
+    thief = client.__class__()
+    thief.cookies["sessionid"] = stored
+    assert to_login(thief.get("/"))
+    assert thief.get("/api/v1/cases/").status_code == 403
+    assert client.get("/").status_code == 200  # the cookie itself still opens the session
+
+
+def test_the_migration_to_hashed_keys_deletes_the_sessions_stored_under_their_key(client, cmm_worker):
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("accounts.migrations.0006_sessions_stored_hashed")
+    login(client, cmm_worker)
+    Session.objects.create(session_key="k" * 32, session_data="", expire_date=timezone.now() + dt.timedelta(minutes=5))
+
+    with connection.schema_editor() as editor:
+        migration.delete_unhashed(apps, editor)
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [
+        stored_key(client.cookies["sessionid"].value)
+    ]

@@ -3,13 +3,13 @@
 import io
 
 import pytest
-from celery.schedules import crontab
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from audit.models import AuditEvent, ChainHead
 from audit.tasks import chain_head_export
-from cases.management.commands.run_scheduler import seconds_to_next_run
+from ops.jobs import next_run_after, schedule_words
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 def test_the_export_is_in_the_beat_schedule_every_hour():
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
-    assert schedule["audit.tasks.chain_head_export"] == crontab(minute=0)
-    assert 0 < seconds_to_next_run(schedule["audit.tasks.chain_head_export"]) <= 3600
+    now = timezone.now()
+    next_run = next_run_after(schedule["audit.tasks.chain_head_export"], now)
+
+    assert schedule_words(schedule["audit.tasks.chain_head_export"]) == "Hver hele time"
+    assert 0 < (next_run - now).total_seconds() <= 3600
+    assert (next_run.minute, next_run.second) == (0, 0)
 
 
 def test_the_task_exports_the_head_and_answers_it(cmm_worker):

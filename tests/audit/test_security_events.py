@@ -139,8 +139,12 @@ class TestReplayedSessions:
         from django.contrib.sessions.models import Session
         from django.utils import timezone
 
+        from accounts.sessions import stored_key
+
         login(client, cmm_worker)
-        Session.objects.filter(session_key=client.cookies["sessionid"].value).update(expire_date=timezone.now())
+        Session.objects.filter(session_key=stored_key(client.cookies["sessionid"].value)).update(
+            expire_date=timezone.now()
+        )
         since = last_seq()
 
         first = client.get("/api/v1/cases/")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases.models import Case, CaseEvent, Person
 from identification.models import Assessment, PeriodExtension
+from ops.jobs import schedule_words
 from privacy import crypto
 from privacy.fields import encrypted_fields
 from privacy.models import RetentionRun
@@ -223,7 +224,7 @@ def test_the_daily_task_runs_the_job_and_is_in_the_beat_schedule(cases):
 
     assert RetentionRun.objects.get(pk=run_id).case_numbers == [cases["old"].number]
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert schedule["privacy.tasks.retention_run"] == 24 * 60 * 60
+    assert schedule_words(schedule["privacy.tasks.retention_run"]) == "Hver dag kl. 03:30 (dansk tid)"
 
 
 def test_the_case_page_of_an_anonymised_case_still_opens(client, cases, coordinator):
@@ -238,7 +239,7 @@ def test_the_case_page_of_an_anonymised_case_still_opens(client, cases, coordina
 def test_every_encrypted_field_is_cleared_by_the_retention_job():
     """A new encrypted field must be on Person (cleared whole) or listed in privacy.services.FREE_TEXTS.
 
-    Staff's second-factor secrets (SECRET_COLUMNS) are about no person: a reset removes them, not retention.
+    Staff's second-factor secrets and the key canary (SECRET_COLUMNS) are about no person: not retention's.
     """
     from django.apps import apps
 

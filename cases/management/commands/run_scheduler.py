@@ -1,18 +1,11 @@
 """Run the beat schedule in this process, for a machine without Redis and Celery beat."""
 
-import time
-
+from celery.beat import Service
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from kombu.utils import symbol_by_name
 
 from cmm.celery import app
-
-
-def seconds_to_next_run(schedule) -> float:
-    """An interval in seconds or a timedelta, or a Celery schedule such as a crontab: when it is next due."""
-    if hasattr(schedule, "remaining_estimate"):
-        return max(1.0, schedule.remaining_estimate(schedule.now()).total_seconds())
-    return schedule.total_seconds() if hasattr(schedule, "total_seconds") else float(schedule)
 
 
 class Command(BaseCommand):
@@ -23,14 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, **options):
         app.loader.import_default_modules()  # registers the tasks of every installed app
-        due = dict.fromkeys(settings.CELERY_BEAT_SCHEDULE, 0.0)
-        while True:
-            now = time.monotonic()
+        if once:
             for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
-                if due[name] <= now:
-                    result = app.tasks[entry["task"]].apply().get()
-                    self.stdout.write(f"{name}: {result}")
-                    due[name] = now + seconds_to_next_run(entry["schedule"])
-            if once:
-                return
-            time.sleep(max(1.0, min(due.values()) - time.monotonic()))
+                result = app.tasks[entry["task"]].apply().get()
+                self.stdout.write(f"{name}: {result}")
+            return
+        # Beat itself, with the same database scheduler as the Celery deployment: the same jobs at the same clock
+        # times, each entry's last run kept in the database. Without a broker (CELERY_TASK_ALWAYS_EAGER) each send
+        # runs the task here and now, and the task records its run as it would in a worker.
+        Service(app=app, scheduler_cls=symbol_by_name(settings.CELERY_BEAT_SCHEDULER), remote_control=False).start()

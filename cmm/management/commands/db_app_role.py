@@ -3,6 +3,12 @@
 Migrations run as the owner; gunicorn, Celery worker and beat connect as this role, so they cannot alter
 tables, disable the access log's triggers, or UPDATE, DELETE or TRUNCATE the access log. The exported chain
 heads it may only read, and add to through audit_export_head(), which inserts the current head as the owner.
+
+The password never reaches the server: the statement carries its SCRAM-SHA-256 verifier (a random salt, the
+server's scram_iterations, 4096 by default, StoredKey and ServerKey: RFC 5802/7677), computed in this process by
+libpq's PQencryptPasswordConn, as psql's \\password does, so no server log (log_statement, an error's STATEMENT
+line) can show the password.
+The owner running this needs CREATEROLE (README.md, "Deploying").
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -33,7 +39,7 @@ class Command(BaseCommand):
             verb = sql.SQL("ALTER") if cursor.fetchone() else sql.SQL("CREATE")
             cursor.execute(
                 sql.SQL("{} ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {}")
-                .format(verb, name, sql.Literal(password))
+                .format(verb, name, sql.Literal(scram_verifier(cursor.connection, role=role, password=password)))
                 .as_string(cursor.connection)
             )
             for statement in (
@@ -53,3 +59,9 @@ class Command(BaseCommand):
             f"role {role}: read/write, append-only on {AuditEvent._meta.db_table}, "
             f"read-only on {ChainHead._meta.db_table} (audit_export_head() adds to it)"
         )
+
+
+def scram_verifier(pg_connection, *, role: str, password: str) -> str:
+    """`SCRAM-SHA-256$4096:<salt>$<StoredKey>:<ServerKey>`, computed in this process (libpq sends nothing when
+    the algorithm is named), with the SASLprep normalisation the server applies when the role logs in."""
+    return pg_connection.pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256").decode()

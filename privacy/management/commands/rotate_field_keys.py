@@ -6,7 +6,7 @@ reports nothing left under other keys, then remove the old key. Safe to run agai
 
 from django.core.management.base import BaseCommand, CommandError
 
-from privacy import columns, crypto, services
+from privacy import canary, columns, crypto, services
 
 
 class Command(BaseCommand):
@@ -39,6 +39,7 @@ class Command(BaseCommand):
         )
         if search_keys:
             self.stdout.write(f"Recomputed the search keys of {services.person_search_keys_rebuild()} people.")
+            canary.fingerprint_update()  # the key canary now names the new BLIND_INDEX_KEY
         if total.unreadable or left:
             details = "; ".join(f"{column}: {ids}" for column, ids in left.items())
             raise CommandError(
