@@ -1,11 +1,11 @@
 """The restore drill (README.md, "Backups and restore"): the operator's own scripts and commands, timed.
 
-Back up with bin/backup, restore with bin/restore into a new database owned by a new role with CREATEROLE only,
-where the application role does not exist yet, as on a new server (on the test database's server: a dump of
-this machine's PostgreSQL 15 build carries a column option, pg_attver, that another server's build refuses), `migrate --check`, `db_app_role`, then
-`restore_check` as the new application role (the access log's chain, the key canary, the newest person, the
-search key) and a login with both factors on the copy. The dump is read back as SQL: no session key, no authenticator
-key and no name in it.
+Back up with bin/backup, restore with bin/restore into a new database owned by a new role with CREATEROLE
+only, where the application role does not exist yet, as on a new server (on the test database's server: a
+dump of this machine's PostgreSQL 15 build carries a column option, pg_attver, that other builds refuse);
+then `migrate --check`, `db_app_role`, `restore_check` as the new application role (the access log's chain,
+the key canary, the newest person, the search key) and a login with both factors on the copy. The dump is
+read back as SQL: no session key, no authenticator key and no name in it.
 """
 
 import io
