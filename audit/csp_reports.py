@@ -7,6 +7,7 @@ each violation only the directive, the blocked address's host (or its scheme, or
 the page the violation happened on, which is not kept at all.
 """
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from ops.batches import delete_in_batches
 
 from .models import CspReport
 
@@ -92,3 +95,8 @@ def csp_reports_record(violations: list[tuple[str, str, str]], *, now=None) -> i
             kind.update(count=F("count") + 1, last_seen=now)
         counted += 1
     return counted
+
+
+def csp_reports_prune(*, before: dt.date) -> int:
+    """Delete the counts of the days before `before` (the retention job, CSP_REPORT_KEEP_DAYS); return how many."""
+    return delete_in_batches(CspReport.objects.filter(day__lt=before))

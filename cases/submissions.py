@@ -1,9 +1,12 @@
 """A referral registered once per key: the form posted twice, or an API request retried, makes one case."""
 
+import datetime as dt
 import json
 
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
+
+from ops.batches import delete_in_batches
 
 from . import services
 from .errors import KeyReused
@@ -53,3 +56,11 @@ def referral_register_once(
         claim.case = case
         claim.save(update_fields=["case"])
     return case, True
+
+
+def submissions_prune(*, before: dt.datetime) -> int:
+    """Delete the keys claimed before `before` (the retention job, SUBMISSION_KEEP_DAYS); return how many.
+
+    A form or a retried request older than that registers a case of its own again: a repeat comes within minutes.
+    """
+    return delete_in_batches(Submission.objects.filter(created_at__lt=before))

@@ -11,6 +11,21 @@ from django.conf import settings
 from django.db import transaction
 
 
+def delete_in_batches(queryset) -> int:
+    """Delete the rows of `queryset` a batch at a time, skipping rows another transaction holds; return how many."""
+    deleted = 0
+
+    def batch(size: int) -> bool:
+        nonlocal deleted
+        ids = list(queryset.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:size])
+        if ids:
+            deleted += queryset.model.objects.filter(pk__in=ids).delete()[0]
+        return bool(ids)
+
+    in_batches(batch)
+    return deleted
+
+
 def in_batches(batch: Callable[[int], bool]) -> None:
     """Call `batch(size)`, each call in its own transaction, until it answers that it found nothing to take.
 

@@ -1,6 +1,7 @@
 """Key rotation and the retention job: system actions, each run reported and logged."""
 
 import datetime as dt
+import logging
 
 from django.apps import apps
 from django.conf import settings
@@ -8,9 +9,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from audit.csp_reports import csp_reports_prune
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import Case, CaseEvent, Person, Referral, Representative
+from cases.submissions import submissions_prune
 from grants.models import EmergencyAccess, Handover
 from identification.models import Assessment, PeriodExtension
 from ops.batches import in_batches
@@ -20,6 +23,8 @@ from support.models import ActionPlanVersion, SupportService
 from . import columns, crypto
 from .fields import encrypted_fields
 from .models import RetentionRun
+
+logger = logging.getLogger("privacy.retention")
 
 # What an anonymised person's name reads as; texts a decision must have are replaced with it too.
 ANONYMISED = "Anonymiseret"
@@ -168,7 +173,22 @@ def retention_run(*, dry_run: bool, now: dt.datetime | None = None) -> Retention
     in_batches(batch)
     if run.person_count == 0:
         _retention_audit(run, cases=[], people=0)
+    records_prune(now=now)
     return run
+
+
+def records_prune(*, now: dt.datetime) -> dict[str, int]:
+    """Delete the rows kept only for a while (part of the retention job): the referral keys older than
+    SUBMISSION_KEEP_DAYS and the CSP violation counts of days older than CSP_REPORT_KEEP_DAYS. Neither holds
+    person data; both would otherwise grow for as long as the system runs. Returns how many of each it deleted."""
+    deleted = {
+        "submissions": submissions_prune(before=now - dt.timedelta(days=settings.SUBMISSION_KEEP_DAYS)),
+        "csp_reports": csp_reports_prune(
+            before=timezone.localdate(now) - dt.timedelta(days=settings.CSP_REPORT_KEEP_DAYS)
+        ),
+    }
+    logger.info("retention: deleted %(submissions)d referral keys and %(csp_reports)d CSP counts", deleted)
+    return deleted
 
 
 def _retention_dry_run(*, now: dt.datetime, closed_before: dt.datetime) -> RetentionRun:

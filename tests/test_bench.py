@@ -7,7 +7,8 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["bench.admin", "bench.views", "bench.urls", "bench.seed", "bench.reports", "bench.figures"]
+    "module",
+    ["bench.admin", "bench.views", "bench.urls", "bench.seed", "bench.reports", "bench.figures", "bench.load"],
 )
 def test_benchmark_modules_import(module):
     assert importlib.import_module(module)
@@ -32,3 +33,25 @@ def test_the_reports_benchmarks_yardstick_is_a_one_page_pdf():
     from bench.reports import one_page_pdf
 
     assert len(PdfReader(io.BytesIO(one_page_pdf())).pages) == 1
+
+
+def test_the_load_scenario_imports_and_its_users_open_the_pages_it_reports():
+    """In a process of its own: importing locust patches the standard library for gevent."""
+    import json
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import json, bench.locustfile as f; "
+        "print(json.dumps({'pages': f.PAGES, 'tasks': [t.__name__ for t in f.Caseworker.tasks]}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(found["tasks"]) == {"start_page", "case_list", "case_page", "record_support"}
+    assert found["pages"][:3] == ["start page", "case list (filters)", "case page"]

@@ -104,3 +104,21 @@ def test_the_image_runs_gunicorn_as_the_web_service_does():
     command = json.loads(re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1))
 
     assert command == shlex.split(compose()["services"]["web"]["command"])
+
+
+def test_the_database_archives_its_wal_and_the_backup_uses_its_own_version_of_the_tools():
+    services = compose()["services"]
+    db, backup, archive = services["db"], services["backup"], services["walarchive"]
+    settings_given = dict(value.split("=", 1) for value in db["command"][2::2])
+
+    assert db["command"][:2] == ["postgres", "-c"] and settings_given["archive_mode"] == "on"
+    # Into the archive volume, and never over a segment already archived (a second server must not clobber it).
+    assert settings_given["archive_command"].startswith("test ! -f /var/lib/postgresql/archive/wal/%f && cp %p ")
+    assert int(settings_given["archive_timeout"]) <= 300
+    assert mounts(db)["/var/lib/postgresql/archive"] == mounts(archive)["/archive"] == "${WAL_ARCHIVE_DIR:-walarchive}"
+    assert db["depends_on"]["walarchive"]["condition"] == "service_completed_successfully"
+    # The logical backup: bin/backup, with the client tools of the server's own image, only when run.
+    assert backup["image"] == db["image"] == archive["image"]
+    assert backup["entrypoint"] == ["/cmm/bin/backup"] and Path(settings.BASE_DIR, "bin/backup").is_file()
+    assert mounts(backup)["/cmm/bin"] == "./bin" and backup["profiles"] == ["backup"]
+    assert ".env" in (Path(settings.BASE_DIR) / ".dockerignore").read_text().split()

@@ -159,6 +159,10 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="")
 # Cases closed longer ago than this are anonymised by the daily retention job (privacy/services.py).
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
+# The same job deletes the referral keys (cases.Submission: a form's token, an API Idempotency-Key) older than this
+# many days, and the CSP violation counts (audit.CspReport) of days older than this many (our rule).
+SUBMISSION_KEEP_DAYS = env.int("SUBMISSION_KEEP_DAYS", default=30)
+CSP_REPORT_KEEP_DAYS = env.int("CSP_REPORT_KEEP_DAYS", default=90)
 # A multipart request to the API (a follow-up report with up to five attachments of 10 MB) may be this large.
 UPLOAD_REQUEST_MAX_SIZE = 52 * 1024 * 1024
 

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from cases.models import Case, CaseEvent, Person
+from audit.models import AuditEvent, CspReport
+from cases.models import Case, CaseEvent, Person, Submission
 from identification.models import Assessment, PeriodExtension
 from ops.jobs import schedule_words
 from privacy import crypto
@@ -276,3 +276,30 @@ def test_two_runs_at_the_same_time_anonymise_each_person_once(cases):
 
     assert counts == [0, 1]
     assert AuditEvent.objects.filter(what="retention_anonymised").count() == 2
+
+
+def test_the_run_deletes_old_referral_keys_and_csp_counts_and_keeps_recent_ones(settings, cmm_worker):
+    now = timezone.now()
+    case = make_case(cmm_worker)
+    old_key = Submission.objects.create(actor=cmm_worker, key="form:old", case=case)
+    Submission.objects.filter(pk=old_key.pk).update(created_at=now - dt.timedelta(days=31))
+    recent_key = Submission.objects.create(actor=cmm_worker, key="form:recent", case=case)
+    today = timezone.localdate(now)
+    for days_ago in (91, 90, 0):
+        CspReport.objects.create(day=today - dt.timedelta(days=days_ago), directive="script-src", blocked="inline")
+    settings.JOB_BATCH_SIZE = 1  # several batches
+
+    retention_run(dry_run=False, now=now)
+
+    assert list(Submission.objects.values_list("pk", flat=True)) == [recent_key.pk]
+    assert sorted(CspReport.objects.values_list("day", flat=True)) == [today - dt.timedelta(days=90), today]
+    assert Case.objects.filter(pk=case.pk).exists()  # the case the key led to stays
+
+
+def test_a_dry_run_deletes_no_referral_key_or_csp_count(cmm_worker):
+    Submission.objects.create(actor=cmm_worker, key="form:old", created_at=timezone.now() - dt.timedelta(days=400))
+    CspReport.objects.create(day=timezone.localdate() - dt.timedelta(days=400), directive="img-src")
+
+    retention_run(dry_run=True)
+
+    assert Submission.objects.count() == 1 and CspReport.objects.count() == 1
