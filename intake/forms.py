@@ -17,7 +17,22 @@ def _choose(choices) -> list[tuple[str, str]]:
     return [("", _("Vælg")), *choices]
 
 
-class ReportForm(DkfdsForm):
+class _PlaceAndTimeForm(DkfdsForm):
+    """Where and when, as the web form and the hotline call both ask it."""
+
+    municipality = OneLineField(label=_("Kommune eller by"), max_length=SHORT_TEXT_MAX_LENGTH, required=False)
+    place_kind = forms.ChoiceField(
+        label=_("Hvilket slags sted?"), choices=_choose(Report.PlaceKind.choices), required=False
+    )
+    seen_when = OneLineField(
+        label=_("Hvornår?"),
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        required=False,
+        help_text=_("For eksempel en dato, eller “flere gange den seneste måned”."),
+    )
+
+
+class ReportForm(_PlaceAndTimeForm):
     """What a member of the public saw: no field asks who they are, and contact details only if they wish."""
 
     what_seen = FreeTextField(

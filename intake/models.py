@@ -133,6 +133,9 @@ class Message(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["report", "created_at"], name="intake_message_report")]
 
+    def __str__(self) -> str:
+        return f"{self.get_author_display()} {self.pk}"
+
 
 class RateCount(models.Model):
     """How often one address did one thing (sent a report, tried a receipt code) within one hour.
@@ -148,3 +151,6 @@ class RateCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="intake_ratecount_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.window_start:%Y-%m-%d %H}:00 {self.count}"

@@ -104,7 +104,7 @@ def report_detail(request, pk: int):
     """One report or call, and what can be done with it: answer, close without a case, link to a case."""
     report = services.report_for_triage(request.user, pk)
     forms = {name: form_class(prefix=name) for name, form_class in ACTIONS.items()}
-    status = 200
+    status, refusal = 200, ""
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ACTIONS:
@@ -114,7 +114,10 @@ def report_detail(request, pk: int):
             try:
                 return _triage_done(request, report, action, form.cleaned_data)
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                if error.field in form.fields:
+                    form.add_error(error.field, error.message)
+                else:
+                    refusal = error.message  # shown above the report: its form may no longer be on the page
         status = 400
     return render(
         request,
@@ -124,6 +127,7 @@ def report_detail(request, pk: int):
             "messages_list": services.report_read(request, report),
             "forms": forms,
             "is_new": report.status == Report.Status.NEW,
+            "refusal": refusal,
         },
         status=status,
     )
