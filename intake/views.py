@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -42,7 +43,7 @@ def report_form(request):
     return render(request, "intake/receipt.html", {"code": code})
 
 
-NO_SUCH_RECEIPT = _("Koden passer ikke til nogen indberetning. Tjek at du har skrevet den rigtigt.")
+NO_SUCH_RECEIPT = gettext_lazy("Koden passer ikke til nogen indberetning. Tjek at du har skrevet den rigtigt.")
 
 
 @public
