@@ -84,7 +84,7 @@ def _audit_public(report: Report, what: str) -> None:
             action=AuditEvent.Action.CREATE,
             what=what,
             purpose=AuditEvent.Purpose.SYSTEM,
-            detail={"report": report.pk},
+            detail={"intake_report": report.pk},
         )
     except (AuditUnavailable, DatabaseError):
         logger.error("The audit row for intake report %s was not written", report.pk)
@@ -120,7 +120,7 @@ def reports_queue(request, *, handled: bool = False) -> list[Report]:
         action=AuditEvent.Action.LIST,
         what="intake_queue",
         cases={row.case_id for row in rows if row.case_id},
-        detail={"reports": [row.pk for row in rows]},
+        detail={"intake_reports": [row.pk for row in rows]},
     )
     return rows
 
@@ -136,7 +136,7 @@ def report_for_triage(user, pk: int) -> Report:
 
 def report_read(request, report: Report) -> list[Message]:
     messages = list(report.messages.select_related("written_by"))
-    audit_read(request, what="intake_report", case=report.case_id, detail={"report": report.pk})
+    audit_read(request, what="intake_report", case=report.case_id, detail={"intake_report": report.pk})
     return messages
 
 
@@ -144,7 +144,7 @@ def report_reply(*, report: Report, actor, text: str) -> Message:
     """CMM's answer to a web report's reporter: they read it with their receipt code."""
     policy.require(actor, policy.Action.TRIAGE)
     if report.channel != Report.Channel.WEB:
-        raise DomainError(_("Kun en anonym indberetning kan besvares her."), field="text")
+        raise DomainError(_("Kun en anonym indberetning kan besvares her."))
     with transaction.atomic():
         message = Message.objects.create(report=report, author=Message.Author.CMM, written_by=actor, text=text)
         _audit_staff(actor, report, AuditEvent.Action.UPDATE, "intake_reply_written")
@@ -205,7 +205,7 @@ def _audit_staff(actor, report: Report, action: str, what: str, *, case=None, **
         action=action,
         what=what,
         case=case if case is not None else report.case_id,
-        detail={"report": report.pk, "channel": report.channel, **detail},
+        detail={"intake_report": report.pk, "channel": report.channel, **detail},
     )
 
 
@@ -265,7 +265,7 @@ def reports_expire(now: dt.datetime | None = None) -> int:
             action=AuditEvent.Action.UPDATE,
             what="intake_reports_expired",
             purpose=AuditEvent.Purpose.SYSTEM,
-            detail={"reports": ids, "received_before": cutoff.isoformat()},
+            detail={"intake_reports": ids, "received_before": cutoff.isoformat()},
         )
         deleted += len(ids)
         return True

@@ -173,3 +173,21 @@ def test_the_form_is_in_english_after_the_language_switch(public):
     assert '<html lang="en">' in body and "What have you seen or heard?" in body
     status, body = submit(public)
     assert status == 200 and "Your receipt code" in body
+
+
+def test_the_web_server_s_access_log_names_no_client():
+    """gunicorn's default access log has the address (%(h)s), the referer (%(f)s) and the user agent (%(a)s);
+    the deployed format has none of them, nor any request header (nginx's is tests/ops/test_proxy.py's)."""
+    import shlex
+    from pathlib import Path
+
+    import yaml
+    from django.conf import settings
+
+    compose = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())
+    command = shlex.split(compose["services"]["web"]["command"])
+    log_format = command[command.index("--access-logformat") + 1]
+
+    assert "--access-logfile" in command
+    for token in ("%(h)s", "%(f)s", "%(a)s", "%(u)s", "%(q)s", "%(r)s", "}i)s", "}e)s"):
+        assert token not in log_format

@@ -57,7 +57,7 @@ def test_a_hotline_call_is_logged_encrypted_and_audited(client, cmm_worker):
     assert response.status_code == 302 and response["Location"] == f"/visitation/{report.pk}/"
     assert report.channel == Report.Channel.HOTLINE and report.logged_by == cmm_worker
     assert report.follow_up == "Ring tilbage i morgen." and report.language == "Engelsk"
-    assert audited("intake_hotline_call_logged").detail == {"report": report.pk, "channel": "hotline"}
+    assert audited("intake_hotline_call_logged").detail == {"intake_report": report.pk, "channel": "hotline"}
 
 
 def test_a_hotline_call_without_what_was_said_keeps_the_rest_and_says_so(client, cmm_worker):
@@ -90,7 +90,7 @@ def test_the_queue_lists_new_reports_in_a_fixed_number_of_queries(client, coordi
         response = client.get("/visitation/")
 
     assert len(Page(response).main.find_all("tr", **{"data-testid": "intake-row"})) == 5
-    assert AuditEvent.objects.filter(what="intake_queue").last().detail["reports"] == sorted(
+    assert AuditEvent.objects.filter(what="intake_queue").last().detail["intake_reports"] == sorted(
         Report.objects.values_list("pk", flat=True)
     )
 
@@ -108,7 +108,11 @@ def test_dismissing_needs_a_reason_and_happens_once(client, cmm_worker):
     report.refresh_from_db()
     assert report.status == Report.Status.DISMISSED and report.dismiss_reason == "too_little"
     assert again.status_code == 400 and "allerede behandlet" in again.content.decode()
-    assert audited("intake_report_dismissed").detail == {"report": report.pk, "channel": "web", "reason": "too_little"}
+    assert audited("intake_report_dismissed").detail == {
+        "intake_report": report.pk,
+        "channel": "web",
+        "reason": "too_little",
+    }
 
 
 def test_a_report_links_only_to_a_case_the_user_can_see(client, cmm_worker, cmm_outsider):
@@ -204,4 +208,4 @@ def test_expiry_deletes_old_reports_not_linked_to_a_case_and_logs_no_content(set
     assert set(Report.objects.values_list("pk", flat=True)) == {recent.pk, kept.pk}
     assert not Message.objects.exists()
     row = audited("intake_reports_expired")
-    assert row.detail["reports"] == [old.pk] and "indhold" not in str(row.detail)
+    assert row.detail["intake_reports"] == [old.pk] and "indhold" not in str(row.detail)
