@@ -71,6 +71,8 @@ class ReportForm(_PlaceAndTimeForm):
         required=False,
         help_text=_("Kun hvis du vil: et telefonnummer eller en e-mailadresse. Ellers forbliver du anonym."),
     )
+    # One report per rendered form, however often it is sent (a reload of the receipt page sends it again).
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     # A honeypot: hidden from people (and from screen readers), filled in by robots that fill in everything.
     homepage = forms.CharField(
         required=False,

@@ -70,6 +70,8 @@ class Report(models.Model):
     contact = EncryptedCharField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
     # The web report's receipt code as its keyed hash (intake.receipts): the code itself is shown once.
     receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # The keyed hash of the web form's one-time token: the same form sent twice (a reload) is one report.
+    submission_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # A hotline call: who logged it, in which language it was, and what CMM is to do next.
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

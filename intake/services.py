@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from cases.errors import DomainError
 from cases.templatetags.fastdate import fastdate
 from cmm.validators import TEXT_MAX_LENGTH
 from ops.batches import in_batches
+from privacy import crypto
 
 from . import receipts
 from .models import Message, Report
@@ -36,22 +37,37 @@ QUEUE_SHOWN = 200
 # The public side.
 
 
-def report_submit(*, data: dict) -> tuple[Report, str]:
+def report_submit(*, data: dict) -> tuple[Report, str | None]:
     """Store an anonymous report first, in a transaction of its own; (the report, its receipt code).
 
     Nothing else happens before the row is committed: whatever fails afterwards (the audit row, the page), the
-    report is kept. A code that collides with another report's (1 in 2^125) is drawn again.
+    report is kept. A code that collides with another report's (1 in 2^125) is drawn again. The same form sent
+    again (its one-time token) is the first report, with no code: that was shown once, and is not kept.
     """
     fields = {name: data[name] for name in REPORT_FIELDS}
+    token = data.get("form_token")
+    submission = crypto.blind_index(str(token), kind="intake-submission") if token else None
+    if submission and (first := Report.objects.filter(submission_hash=submission).first()):
+        return first, None
     while True:
         code = receipts.receipt_new()
         digest = receipts.receipt_hash(code)
         if not Report.objects.filter(receipt_hash=digest).exists():
             break
-    with transaction.atomic():
-        report = Report.objects.create(
-            channel=Report.Channel.WEB, receipt_hash=digest, contact=data.get("contact", ""), **fields
-        )
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                channel=Report.Channel.WEB,
+                receipt_hash=digest,
+                submission_hash=submission,
+                contact=data.get("contact", ""),
+                **fields,
+            )
+    except IntegrityError:
+        first = Report.objects.filter(submission_hash=submission).first() if submission else None
+        if first is None:
+            raise
+        return first, None  # the same form, sent twice at the same moment
     _audit_public(report, "intake_report_received")
     return report, code
 

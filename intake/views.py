@@ -1,5 +1,7 @@
 """The public report form and follow-up (no login, no session, no address kept), and CMM's triage pages."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
@@ -29,7 +31,7 @@ def report_form(request):
     Bad input, the honeypot and the rate limit all answer with the form again, the text still in it.
     """
     if request.method != "POST":
-        return render(request, "intake/report_form.html", {"form": ReportForm()})
+        return render(request, "intake/report_form.html", {"form": ReportForm(initial={"form_token": uuid.uuid4()})})
     form = ReportForm(request.POST)
     if not form.is_valid():
         return render(request, "intake/report_form.html", {"form": form}, status=400)

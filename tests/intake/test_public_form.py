@@ -191,3 +191,30 @@ def test_the_web_server_s_access_log_names_no_client():
     assert "--access-logfile" in command
     for token in ("%(h)s", "%(f)s", "%(a)s", "%(u)s", "%(q)s", "%(r)s", "}i)s", "}e)s"):
         assert token not in log_format
+
+
+def test_a_failure_after_the_report_is_stored_loses_neither_the_report_nor_its_code(public, monkeypatch):
+    from audit.services import AuditUnavailable
+    from intake import services
+
+    def audit_down(**kwargs):
+        raise AuditUnavailable("audit row not written (OperationalError)")
+
+    monkeypatch.setattr(services, "audit_record", audit_down)  # the access log cannot be written just then
+
+    status, body = submit(public)
+
+    assert status == 200
+    report = Report.objects.get()
+    assert receipts.receipt_matches(receipt_in(body), report.receipt_hash)
+
+
+def test_the_same_form_sent_twice_is_one_report_and_its_code_is_not_shown_again(public):
+    import uuid
+
+    token = str(uuid.uuid4())
+    _status, first = submit(public, form_token=token)
+    status, again = submit(public, form_token=token)
+
+    assert status == 200 and Report.objects.count() == 1
+    assert receipt_in(first) not in again and 'data-testid="receipt-repeat"' in again
