@@ -72,7 +72,11 @@ class ReportForm(_PlaceAndTimeForm):
         help_text=_("Kun hvis du vil: et telefonnummer eller en e-mailadresse. Ellers forbliver du anonym."),
     )
     # One report per rendered form, however often it is sent (a reload of the receipt page sends it again).
-    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    form_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": _("Formularen kunne ikke sendes. Prøv igen.")},
+    )
     # A honeypot: hidden from people (and from screen readers), filled in by robots that fill in everything.
     homepage = forms.CharField(
         required=False,
