@@ -20,4 +20,5 @@ EXPOSE 8000
 ENTRYPOINT ["/app/bin/entrypoint"]
 # The web service's command in docker-compose.yml (which says why these values).
 CMD ["gunicorn", "cmm.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "sync", "--workers", "5", "--timeout", "30", \
-     "--graceful-timeout", "25", "--access-logfile", "-"]
+     "--graceful-timeout", "25", "--access-logfile", "-", \
+     "--access-logformat", "%(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s"]

@@ -76,6 +76,9 @@ class Action:
     STATISTICS = "statistics"
     # Operations (ops/).
     JOB_STATUS = "job_status"
+    # Anonymous web reports and hotline calls before they are cases (intake/).
+    TRIAGE = "triage"
+    LOG_HOTLINE_CALL = "log_hotline_call"
 
 
 CMM_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR})
@@ -333,6 +336,16 @@ POLICY: dict[str, Rule] = {
         frozenset({Role.SYSTEM_ADMIN}),
         gettext_lazy("Se de periodiske jobs status: seneste kørsel, fejl og forsinkelse (ingen sager)"),
     ),
+    # CMM receives the hotline calls and the anonymous reports: nobody else reads them before they are a case.
+    Action.TRIAGE: Rule(
+        CMM_ROLES,
+        gettext_lazy(
+            "Visitere anonyme indberetninger og hotlineopkald: afslutte med begrundelse, knytte til en sag, "
+            "gøre til en henvisning, svare indberetteren"
+        ),
+        extra=gettext_lazy("knytte kun til sager i egen adgang"),
+    ),
+    Action.LOG_HOTLINE_CALL: Rule(CMM_ROLES, gettext_lazy("Registrere et opkald til CMM's hotline")),
 }
 
 # Which cases each role sees: the scope every case action starts from (see visible_cases).
@@ -527,6 +540,14 @@ ROUTES: dict[str, Route] = {
     "ops:health_live": PUBLIC,
     "ops:health_ready": PUBLIC,
     "job_status": Route(Action.JOB_STATUS),
+    # Anonymous reports (intake/urls.py): the form and the follow-up with a receipt code are public; nothing
+    # there names a report but the code, and nothing of the sender's address is kept (intake.ratelimit).
+    "intake:report_form": PUBLIC,
+    "intake:follow_up": PUBLIC,
+    "intake:queue": Route(Action.TRIAGE),
+    "intake:report": Route(Action.TRIAGE),
+    "intake:referral": Route(Action.TRIAGE),
+    "intake:hotline_call": Route(Action.LOG_HOTLINE_CALL),
 }
 # URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
 ROUTE_NAMESPACES: dict[str, Route] = {}

@@ -137,6 +137,17 @@ WHAT_LABELS = {
     "case_summary_pdf": gettext_lazy("Sagsresumé (PDF)"),
     # The working group's statistics (reporting/): ordered (create) or downloaded (export).
     "statistics_report": gettext_lazy("Statistikrapport"),
+    # Anonymous reports and hotline calls (intake/).
+    "intake_report_received": gettext_lazy("Anonym indberetning modtaget"),
+    "intake_information_added": gettext_lazy("Indberetteren tilføjede information"),
+    "intake_hotline_call_logged": gettext_lazy("Hotlineopkald registreret"),
+    "intake_queue": gettext_lazy("Visitationen"),
+    "intake_report": gettext_lazy("Indberetning eller hotlineopkald"),
+    "intake_reply_written": gettext_lazy("Svar til indberetteren"),
+    "intake_report_dismissed": gettext_lazy("Indberetning afsluttet uden sag"),
+    "intake_report_linked": gettext_lazy("Indberetning knyttet til en sag"),
+    "intake_report_referred": gettext_lazy("Indberetning gjort til en henvisning"),
+    "intake_reports_expired": gettext_lazy("Indberetninger slettet efter opbevaringsperioden"),
 }
 
 # The keys of a row's detail.
@@ -191,6 +202,9 @@ DETAIL_LABELS = {
     "start": gettext_lazy("fra og med"),
     "end": gettext_lazy("til og med"),
     "format": gettext_lazy("filtype"),
+    "intake_report": gettext_lazy("indberetning nr."),
+    "intake_reports": gettext_lazy("indberetninger nr."),
+    "received_before": gettext_lazy("modtaget før"),
 }
 
 # The filters a search used: the same words as the filters' own labels (cases.filters, audit.forms).
@@ -251,6 +265,8 @@ ACTION_LABELS = {
     "failed_reminders": gettext_lazy("Påmindelser, der ikke kunne sendes"),
     "statistics": gettext_lazy("Statistik"),
     "job_status": gettext_lazy("Periodiske job"),
+    "triage": gettext_lazy("Visitation"),
+    "log_hotline_call": gettext_lazy("Hotlineopkald"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).

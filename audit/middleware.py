@@ -25,6 +25,8 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         request.request_id = uuid.uuid4().hex
+        # The anonymous report form: no audit row of its requests keeps the sender's address (audit_record).
+        request.address_withheld = request.path_info.startswith(tuple(settings.AUDIT_ADDRESS_FREE_PATHS))
         token = set_current_request(request)
         try:
             response = self.get_response(request)

@@ -54,13 +54,19 @@ def audit_record(
         what=what,
         detail=chain.plain_json(detail),
         request_id=getattr(request, "request_id", "") if request is not None else "",
-        ip_address=chain.normalise_ip(client_ip(request)) if request is not None else None,
+        ip_address=_address(request),
     )
     try:
         event.save(force_insert=True)
     except DatabaseError as error:
         raise AuditUnavailable(f"audit row not written ({type(error).__name__})") from error
     return event
+
+
+def _address(request) -> str | None:
+    if request is None or getattr(request, "address_withheld", False):
+        return None
+    return chain.normalise_ip(client_ip(request))
 
 
 def audit_security(*, actor, what: str, case=None, detail: dict | None = None, request=None) -> AuditEvent:

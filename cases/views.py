@@ -214,29 +214,34 @@ def own_referrals(request):
     return render(request, "cases/own_referrals.html", {"referrals": referrals})
 
 
-def referral_create(request):
+def referral_create(request, *, initial: dict | None = None, action_url: str = "", registered=None):
     """The referral form, then "Tjek dine svar", then the case.
 
     The answers go from the form to the check page and back in the POST alone: the check page carries them in
     hidden fields. The session would do too, but it would keep names and identity numbers unencrypted in the
     session store until it expires, also for a referral never saved; a POST body is neither logged nor stored.
     The form's one-time token goes along, so saving twice still makes one case.
+
+    Another app's page can start the same form: `initial` fills it in, `action_url` is the address it posts to,
+    and `registered(case)` is called once the case is registered (and again if the form is posted twice).
     """
     if not policy.can_register_referral(request.user):
         raise PermissionDenied
+    context = {"form_action": action_url or reverse("cases:referral_create")}
     if request.method != "POST":
-        form = ReferralForm(initial={"form_token": uuid.uuid4()})
-        return render(request, "cases/referral_form.html", {"form": form})
+        form = ReferralForm(initial={**(initial or {}), "form_token": uuid.uuid4()})
+        return render(request, "cases/referral_form.html", {**context, "form": form})
     form = ReferralForm(request.POST)
+    context["form"] = form
     edit = request.POST.get("edit")
     if edit in form.fields:
         # "Ret" on the check page: the form again, filled in, with the cursor in the answer to change.
         form.fields[edit].widget.attrs["autofocus"] = True
-        return render(request, "cases/referral_form.html", {"form": form})
+        return render(request, "cases/referral_form.html", context)
     if not form.is_valid():
-        return render(request, "cases/referral_form.html", {"form": form}, status=400)
+        return render(request, "cases/referral_form.html", context, status=400)
     if request.POST.get("step") != "save":
-        return render(request, "cases/referral_check.html", {"form": form})
+        return render(request, "cases/referral_check.html", context)
     try:
         case, created = submissions.referral_register_once(
             actor=request.user,
@@ -246,7 +251,9 @@ def referral_create(request):
         )
     except DomainError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
-        return render(request, "cases/referral_form.html", {"form": form}, status=400)
+        return render(request, "cases/referral_form.html", context, status=400)
+    if registered is not None:
+        registered(case)
     visible = policy.visible_cases(request.user).filter(pk=case.pk).exists()
     if not created:
         messages.info(

@@ -10,6 +10,7 @@ MENU = [
     ("cases:my_cases", Action.LIST_CASES, _("Mine sager")),
     ("cases:list", Action.LIST_CASES, _("Sager")),
     ("cases:own_referrals", Action.OWN_REFERRALS, _("Mine henvisninger")),
+    ("intake:queue", Action.TRIAGE, _("Visitation")),
     ("audit:search", Action.AUDIT_LOG, _("Adgangslog")),
     ("grants:emergency_review", Action.AUDIT_LOG, _("Alarmer til gennemgang")),
     ("grants:break_the_glass", Action.BREAK_THE_GLASS, _("Nødadgang")),
@@ -28,6 +29,7 @@ SECTIONS = {
     "accounts": "accounts:user_list",
     "accounts:role_request_decide": "accounts:role_requests",
     "reporting": "reporting:list",
+    "intake": "intake:queue",
 }
 MENU_NAMES = frozenset(name for name, _action, _label in MENU)
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("reporting.summary_urls")),  # the case summary PDF (/sager/<number>/resume.pdf)
     path("", include("reporting.urls")),
+    path("", include("intake.urls")),  # the anonymous report form (public) and CMM's triage
     path("revision/", include("audit.urls")),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", accounts_views.LogoutView.as_view(), name="logout"),

@@ -38,6 +38,8 @@ JOB_LABELS = {
     "retention-run": gettext_lazy("Anonymiserer sager, der blev afsluttet for mere end opbevaringsperioden siden"),
     "sessions-clear": gettext_lazy("Sletter udløbne sessioner"),
     "audit-head-export": gettext_lazy("Eksporterer adgangslogens hoved"),
+    "intake-reports-expire": gettext_lazy("Sletter anonyme indberetninger og opkald, der ikke blev til en sag"),
+    "intake-rate-counts-clear": gettext_lazy("Glemmer den offentlige formulars tællinger fra timer, der er gået"),
 }
 
 

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from cmm.forms import DkfdsForm
 
-FORM_MODULES = ["accounts.forms", "cases.forms", "grants.forms", "identification.forms", "audit.forms"]
+FORM_MODULES = ["accounts.forms", "cases.forms", "grants.forms", "identification.forms", "audit.forms", "intake.forms"]
 
 
 def all_forms() -> list[type]:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "privacy",
     "reminders",
     "ops",
+    "intake",
     "django_celery_beat",  # beat's schedule and each entry's last run, in PostgreSQL (ops/beat.py)
 ]
 
@@ -381,6 +382,24 @@ CELERY_BEAT_SCHEDULE = {
     "audit-head-export": {
         "task": "audit.tasks.chain_head_export",
         "schedule": TzAwareCrontab(minute=0, tz=ZoneInfo(JOB_TIME_ZONE)),
+    },
+}
+# Anonymous reports (intake/): one not linked to a case is deleted this many days after it arrived; the public
+# form takes this many reports, and this many receipt-code look-ups, from one address an hour (intake.ratelimit).
+INTAKE_RETENTION_DAYS = env.int("INTAKE_RETENTION_DAYS", default=90)
+INTAKE_REPORTS_PER_HOUR = env.int("INTAKE_REPORTS_PER_HOUR", default=5)
+INTAKE_LOOKUPS_PER_HOUR = env.int("INTAKE_LOOKUPS_PER_HOUR", default=20)
+# The audit log keeps no address for requests to these paths: the anonymous report form (audit.middleware).
+AUDIT_ADDRESS_FREE_PATHS = ("/indberet/",)
+CELERY_BEAT_SCHEDULE |= {
+    # At 03:45 Danish time, after the retention run.
+    "intake-reports-expire": {
+        "task": "intake.tasks.reports_expire",
+        "schedule": TzAwareCrontab(minute=45, hour=3, tz=ZoneInfo(JOB_TIME_ZONE)),
+    },
+    "intake-rate-counts-clear": {
+        "task": "intake.tasks.rate_counts_clear",
+        "schedule": TzAwareCrontab(minute=5, tz=ZoneInfo(JOB_TIME_ZONE)),
     },
 }
 # Each periodic job works in batches of this many rows, each its own short transaction that skips rows another

@@ -19,6 +19,7 @@ APPS = [
     "cmm",
     "grants",
     "identification",
+    "intake",
     "privacy",
     "reminders",
     "repatriation",

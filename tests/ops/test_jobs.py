@@ -126,7 +126,8 @@ def test_an_interval_job_is_overdue_after_two_intervals_without_success():
 def test_a_daily_job_is_overdue_when_two_of_its_clock_times_pass_without_success():
     monday = at(2026, 5, 4, 3, 30, 4)
     jobs_overdue(monday)
-    for name in ("deadlines-mark-missed", "grants-expire", "reminders-scan", "sessions-clear", "audit-head-export"):
+    fine = ("deadlines-mark-missed", "grants-expire", "reminders-scan", "sessions-clear", "audit-head-export")
+    for name in (*fine, "intake-reports-expire", "intake-rate-counts-clear"):
         set_status(name, last_success_at=at(2026, 5, 7))  # these are fine throughout
     set_status("retention-run", last_success_at=monday)
 
