@@ -16,6 +16,7 @@ from cases.models import Case, CaseEvent, Person, Referral, Representative
 from cases.submissions import submissions_prune
 from grants.models import EmergencyAccess, Handover
 from identification.models import Assessment, PeriodExtension
+from intake.models import Message, Report
 from ops.batches import in_batches
 from repatriation.models import FollowUpAttachment, FollowUpReport, ReintegrationSupport, Repatriation
 from support.models import ActionPlanVersion, SupportService
@@ -50,6 +51,13 @@ FREE_TEXTS = [
     (FollowUpReport, "case", "text", ANONYMISED),
     # An attachment's content is emptied (its number, type and size stay, as the report's date does).
     (FollowUpAttachment, "report__case", "content", ""),
+    # A report or hotline call linked to the case tells of the person (one not linked is deleted after 90 days).
+    (Report, "case", "what_seen", ANONYMISED),
+    (Report, "case", "municipality", ""),
+    (Report, "case", "seen_when", ""),
+    (Report, "case", "contact", ""),
+    (Report, "case", "follow_up", ""),
+    (Message, "report__case", "text", ANONYMISED),
 ]
 
 

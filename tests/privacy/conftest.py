@@ -33,6 +33,12 @@ IDENTIFYING_COLUMNS = [
     ("repatriation_reintegrationsupport", "id", "note"),
     ("repatriation_followupreport", "id", "text"),
     ("repatriation_followupattachment", "id", "content"),
+    ("intake_report", "id", "what_seen"),
+    ("intake_report", "id", "municipality"),
+    ("intake_report", "id", "seen_when"),
+    ("intake_report", "id", "contact"),
+    ("intake_report", "id", "follow_up"),
+    ("intake_message", "id", "text"),
 ]
 # Columns that hold a secret rather than data about a person: encrypted too, but not the retention job's.
 SECRET_COLUMNS = [

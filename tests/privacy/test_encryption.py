@@ -53,6 +53,12 @@ CANARY_TEXTS = {
     "family_member_reason": "Familiekanarie",
     "reintegration_note": "Reintegrationsnotekanarie",
     "report": "Rapportkanarie",
+    "intake_seen": "Indberetningskanarie",
+    "intake_where": "Kommunekanarie",
+    "intake_when": "Tidspunktkanarie",
+    "intake_contact": "Kontaktkanarie",
+    "intake_message": "Beskedkanarie",
+    "hotline_follow_up": "Opfoelgningskanarie",
 }
 
 
@@ -154,7 +160,30 @@ def canary_case(client, coordinator, dis_worker) -> Case:
         exit_note=CANARY_TEXTS["exit_note"],
     )
     repatriated(make_case(coordinator, detained=False), dis_worker)
+    reported(case, coordinator)
     return case
+
+
+def reported(case, coordinator):
+    """An anonymous web report and a hotline call about the case, linked to it, with canaries in their texts."""
+    from intake import services as intake
+
+    fields = {
+        "what_seen": CANARY_TEXTS["intake_seen"],
+        "municipality": CANARY_TEXTS["intake_where"],
+        "place_kind": "home",
+        "seen_when": CANARY_TEXTS["intake_when"],
+        "exploitation_forms": [],
+        "reporter_role": "private",
+        "contact": CANARY_TEXTS["intake_contact"],
+    }
+    report, _code = intake.report_submit(data=fields)
+    intake.report_add_information(report=report, text=CANARY_TEXTS["intake_message"])
+    call = intake.hotline_call_log(
+        actor=coordinator, data={**fields, "language": "da", "follow_up": CANARY_TEXTS["hotline_follow_up"]}
+    )
+    for each in (report, call):
+        intake.report_link(report=each, actor=coordinator, number=case.number)
 
 
 def repatriated(case, dis_worker):
