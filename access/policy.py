@@ -31,6 +31,7 @@ class Action:
     LIST_CASES = "list_cases"
     REGISTER_REFERRAL = "register_referral"
     OWN_REFERRALS = "own_referrals"
+    DUPLICATE_QUEUE = "duplicate_queue"
     BREAK_THE_GLASS = "break_the_glass"
     AUDIT_LOG = "audit_log"
     MANAGE_USERS = "manage_users"
@@ -114,6 +115,11 @@ POLICY: dict[str, Rule] = {
     ),
     Action.REGISTER_REFERRAL: Rule(CASEWORK_ROLES | EXTERNAL_REFERRERS, gettext_lazy("Registrere en henvisning")),
     Action.OWN_REFERRALS: Rule(EXTERNAL_REFERRERS, gettext_lazy("Se status på egne henvisninger (ikke sagen)")),
+    Action.DUPLICATE_QUEUE: Rule(
+        frozenset({Role.CMM_COORDINATOR, Role.DIS_COORDINATOR}),
+        gettext_lazy("Afgøre mulige dubletter, som den, der registrerede henvisningen, ikke måtte se"),
+        extra=gettext_lazy("kun hvor den eksisterende sag er egen myndigheds"),
+    ),
     Action.BREAK_THE_GLASS: Rule(
         frozenset({Role.CMM_COORDINATOR}), gettext_lazy("Nødadgang til en sag uden for egen adgang, med begrundelse")
     ),
@@ -440,6 +446,7 @@ ROUTES: dict[str, Route] = {
     "cases:my_cases": Route(Action.LIST_CASES),
     "cases:referral_create": Route(Action.REGISTER_REFERRAL),
     "cases:own_referrals": Route(Action.OWN_REFERRALS),
+    "cases:duplicates": Route(Action.DUPLICATE_QUEUE),
     "cases:detail": Route(Action.VIEW),
     "identification:assess": Route(Action.ASSESS),
     "identification:grant_period": Route(Action.GRANT_PERIOD),

@@ -10,6 +10,7 @@ MENU = [
     ("cases:my_cases", Action.LIST_CASES, _("Mine sager")),
     ("cases:list", Action.LIST_CASES, _("Sager")),
     ("cases:own_referrals", Action.OWN_REFERRALS, _("Mine henvisninger")),
+    ("cases:duplicates", Action.DUPLICATE_QUEUE, _("Mulige dubletter")),
     ("audit:search", Action.AUDIT_LOG, _("Adgangslog")),
     ("grants:emergency_review", Action.AUDIT_LOG, _("Alarmer til gennemgang")),
     ("grants:break_the_glass", Action.BREAK_THE_GLASS, _("Nødadgang")),
