@@ -77,6 +77,11 @@ class Action:
     STATISTICS = "statistics"
     # Operations (ops/).
     JOB_STATUS = "job_status"
+    # Police operations and outreach (outreach/): no person data in either.
+    NOTIFY_OPERATION = "notify_operation"
+    OPERATIONS = "operations"
+    ASSIGN_OPERATION_STAFF = "assign_operation_staff"
+    OUTREACH_TALLIES = "outreach_tallies"
 
 
 CMM_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR})
@@ -339,6 +344,19 @@ POLICY: dict[str, Rule] = {
         frozenset({Role.SYSTEM_ADMIN}),
         gettext_lazy("Se de periodiske jobs status: seneste kørsel, fejl og forsinkelse (ingen sager)"),
     ),
+    # Police operations and outreach (outreach/): records without a person's data, outside the cases.
+    Action.NOTIFY_OPERATION: Rule(
+        frozenset({Role.POLICE_LIAISON}),
+        gettext_lazy("Melde en planlagt politiaktion til CMM og se status på egne meldinger"),
+        extra=gettext_lazy("kun egne meldinger, ikke andre kontaktpersoners eller politikredses"),
+    ),
+    Action.OPERATIONS: Rule(CMM_ROLES, gettext_lazy("Se kommende politiaktioner og deres bemanding")),
+    Action.ASSIGN_OPERATION_STAFF: Rule(
+        frozenset({Role.CMM_COORDINATOR}), gettext_lazy("Bemande en politiaktion med CMM-medarbejdere")
+    ),
+    Action.OUTREACH_TALLIES: Rule(
+        CMM_ROLES, gettext_lazy("Registrere og se optællinger fra opsøgende arbejde (kun antal, ingen personer)")
+    ),
 }
 
 # Which cases each role sees: the scope every case action starts from (see visible_cases).
@@ -534,6 +552,13 @@ ROUTES: dict[str, Route] = {
     "ops:health_live": PUBLIC,
     "ops:health_ready": PUBLIC,
     "job_status": Route(Action.JOB_STATUS),
+    # Police operations and outreach tallies (outreach/urls.py).
+    "outreach:notice_create": Route(Action.NOTIFY_OPERATION),
+    "outreach:own_notices": Route(Action.NOTIFY_OPERATION),
+    "outreach:operations": Route(Action.OPERATIONS),
+    "outreach:operation_detail": Route(Action.OPERATIONS, methods=(("POST", Action.ASSIGN_OPERATION_STAFF),)),
+    "outreach:tallies": Route(Action.OUTREACH_TALLIES),
+    "outreach:tally_create": Route(Action.OUTREACH_TALLIES),
 }
 # URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
 ROUTE_NAMESPACES: dict[str, Route] = {}

@@ -137,6 +137,15 @@ WHAT_LABELS = {
     "case_summary_pdf": gettext_lazy("Sagsresumé (PDF)"),
     # The working group's statistics (reporting/): ordered (create) or downloaded (export).
     "statistics_report": gettext_lazy("Statistikrapport"),
+    # Possible duplicates at a referral (cases.duplicates).
+    "duplicate_warning": gettext_lazy("Mulig dublet vist ved henvisning"),
+    "duplicate_match_queue": gettext_lazy("Mulig dublet sendt til koordinatorerne"),
+    "duplicate_match_decide": gettext_lazy("Mulig dublet afgjort"),
+    "duplicate_queue": gettext_lazy("Mulige dubletter"),
+    # Police operations and outreach (outreach/): no person data.
+    "operation_notice": gettext_lazy("Politiaktion meldt"),
+    "operation_staff": gettext_lazy("Politiaktion bemandet"),
+    "outreach_tally": gettext_lazy("Optælling fra opsøgende arbejde"),
 }
 
 # The keys of a row's detail.
@@ -191,6 +200,10 @@ DETAIL_LABELS = {
     "start": gettext_lazy("fra og med"),
     "end": gettext_lazy("til og med"),
     "format": gettext_lazy("filtype"),
+    "reasons": gettext_lazy("grunde"),
+    "matches": gettext_lazy("mulige dubletter"),
+    "decision": gettext_lazy("afgørelse"),
+    "operation": gettext_lazy("politiaktion nr."),
 }
 
 # The filters a search used: the same words as the filters' own labels (cases.filters, audit.forms).
@@ -251,6 +264,11 @@ ACTION_LABELS = {
     "failed_reminders": gettext_lazy("Påmindelser, der ikke kunne sendes"),
     "statistics": gettext_lazy("Statistik"),
     "job_status": gettext_lazy("Periodiske job"),
+    "duplicate_queue": gettext_lazy("Mulige dubletter"),
+    "notify_operation": gettext_lazy("Meld politiaktion"),
+    "operations": gettext_lazy("Politiaktioner"),
+    "assign_operation_staff": gettext_lazy("Bemanding af politiaktion"),
+    "outreach_tallies": gettext_lazy("Opsøgende arbejde"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).
@@ -298,6 +316,9 @@ FIELD_MODELS = {
     "reintegration_support": "repatriation.ReintegrationSupport",
     "follow_up_report": "repatriation.FollowUpReport",
     "notification": "reminders.Notification",
+    "duplicate_match": "cases.DuplicateMatch",
+    "operation": "outreach.Operation",
+    "outreach_tally": "outreach.OutreachTally",
 }
 
 

@@ -140,7 +140,7 @@ def duplicate_match_decide(*, match: DuplicateMatch, actor, same_person: bool) -
             what="duplicate_match_decide",
             case=match.new_case_id,
             cases=[match.existing_case_id],
-            detail={"fields": ["duplicate_match.status"], "status": status},
+            detail={"fields": ["duplicate_match.status"], "decision": status},
         )
     match.status = status
     return match

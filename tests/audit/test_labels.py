@@ -19,6 +19,7 @@ APPS = [
     "cmm",
     "grants",
     "identification",
+    "outreach",
     "privacy",
     "reminders",
     "repatriation",
