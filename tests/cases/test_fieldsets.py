@@ -36,23 +36,13 @@ MARKERS = {
 }
 
 
-@pytest.fixture
-def world(cmm_worker, coordinator, dis_worker):
-    reden = TeamFactory(agency=Agency.NGO, name="Reden-NGO")
-    iom = TeamFactory(agency=Agency.IOM, name="IOM-Danmark")
+def marked_case(cmm_worker, dis_worker):
+    """A CMM-referred case assessed by DIS, in its extended period, a marker in every identifying part."""
     case = make_case(
         cmm_worker,
         person={
-            "given_name": MARKERS["person.given_name"],
-            "family_name": MARKERS["person.family_name"],
-            "aliases": MARKERS["person.aliases"],
             "date_of_birth": dt.date(1990, 1, 1),
-            "primary_language": MARKERS["person.primary_language"],
-            "cpr_number": MARKERS["person.cpr_number"],
-            "document_number": MARKERS["person.document_number"],
-            "phone": MARKERS["person.phone"],
-            "address": MARKERS["person.address"],
-            "notes": MARKERS["person.notes"],
+            **{part.removeprefix("person."): value for part, value in MARKERS.items() if part.startswith("person.")},
         },
         referring_organisation=MARKERS["referral.referring_organisation"],
         circumstances=MARKERS["referral.circumstances"],
@@ -61,8 +51,7 @@ def world(cmm_worker, coordinator, dis_worker):
     case.assessment.interpreter_language = MARKERS["assessment.interpreter_language"]
     case.assessment.reasons = MARKERS["assessment.reasons"]
     case.assessment.save()
-    case = granted(case, dis_worker)
-    case = extended(case, dis_worker)
+    case = extended(granted(case, dis_worker), dis_worker)
     extension = case.period.extensions.get()
     extension.exceptional_circumstances = MARKERS["period.extensions.exceptional_circumstances"]
     extension.save()
@@ -76,6 +65,14 @@ def world(cmm_worker, coordinator, dis_worker):
         appointed_on=timezone.localdate(),
         recorded_by=dis_worker,
     )
+    case.refresh_from_db()
+    return case
+
+
+def shared_with_reden_and_iom(case, cmm_worker) -> tuple:
+    """The case shared on consent with an NGO for support and with the IOM for repatriation: the two teams."""
+    reden = TeamFactory(agency=Agency.NGO, name="Reden-NGO")
+    iom = TeamFactory(agency=Agency.IOM, name="IOM-Danmark")
     today = timezone.localdate()
     for team, scope in ((reden, "support"), (iom, "repatriation")):
         case.refresh_from_db()
@@ -88,6 +85,13 @@ def world(cmm_worker, coordinator, dis_worker):
             consent_given_on=today,
             expires_on=today + dt.timedelta(days=90),
         )
+    return reden, iom
+
+
+@pytest.fixture
+def world(cmm_worker, coordinator, dis_worker):
+    case = marked_case(cmm_worker, dis_worker)
+    reden, iom = shared_with_reden_and_iom(case, cmm_worker)
     case.refresh_from_db()
     return {
         "case": case,

@@ -3,7 +3,8 @@
 
 One timeline, about a minute and a half: beat starts after having been down for three minutes (a deploy); Redis
 goes away across the next minute's due time and comes back; beat is killed and restarted right after that run.
-Each minute has its run, once.
+Each minute has its run, once. Beat's heartbeat (the beat container's health check, ops/heartbeat.py) is
+touched at its start and renewed by each send.
 """
 
 import datetime as dt
@@ -117,7 +118,9 @@ def test_a_restarted_beat_and_a_redis_outage_neither_skip_nor_repeat_a_minute(pr
         "CELERY_QUEUE": queue,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "OPS_PROBE_LOG": str(log),
+        "CMM_BEAT_HEARTBEAT_FILE": str(tmp_path / "heartbeat"),
     }
+    heartbeat = tmp_path / "heartbeat"
     worker = start("worker", "--pool=solo", "--without-gossip", "--without-mingle", env=env)
     beat = start("beat", env=env)
     logs, worker_log = [], ""
@@ -125,6 +128,8 @@ def test_a_restarted_beat_and_a_redis_outage_neither_skip_nor_repeat_a_minute(pr
         # Back after three minutes down: the missed minutes are caught up with one run, at once.
         assert wait_for(lambda: len(runs(log)) == 1, 30), killed(beat)
         this_minute = minute(runs(log)[0])
+        assert heartbeat.exists(), "no heartbeat after beat's start and first send"
+        os.utime(heartbeat, (0, 0))  # only a send from now on can renew it
 
         # The same run sent again within its minute (a second beat during a deploy) does nothing.
         with app.connection_for_write(env["REDIS_URL"]) as connection:
@@ -142,6 +147,7 @@ def test_a_restarted_beat_and_a_redis_outage_neither_skip_nor_repeat_a_minute(pr
         sleep_until(next_minute + dt.timedelta(seconds=4))
         broker = redis_server(port, tmp_path)
         assert wait_for(lambda: len(runs(log)) == 2, 40)
+        assert heartbeat.stat().st_mtime > time.time() - 60, "the send did not renew the heartbeat"
 
         # Killed right after that send and started again: a beat that had not written the send down would
         # send again now.

@@ -15,6 +15,7 @@ import urllib.parse
 import pytest
 from django.conf import settings
 
+from ops.models import JobStatus
 from tests.cases.test_celery_worker import database_url
 
 # The servers read what is committed: the test database as migrate left it (with its key canary).
@@ -85,6 +86,9 @@ def servers(django_db_setup, django_db_blocker):
         for process in processes:
             process.terminate()
             process.communicate(timeout=30)
+        with django_db_blocker.unblock():
+            # Readiness gave every job its first-seen record, committed outside any test's transaction.
+            JobStatus.objects.all().delete()
 
 
 def test_health_over_plain_http_under_production_settings(servers):
@@ -95,7 +99,7 @@ def test_health_over_plain_http_under_production_settings(servers):
     assert status == 200, body
     assert json.loads(body) == {
         "status": "ok",
-        "checks": {"database": "ok", "migrations": "ok", "field_keys": "ok", "blind_index_key": "ok"},
+        "checks": {"database": "ok", "migrations": "ok", "field_keys": "ok", "blind_index_key": "ok", "jobs": "ok"},
     }
     assert request(port, "GET", "/health/live")[0] == 200
     assert probe("ready", up) == probe("live", up) == 0  # the compose health check's own command
@@ -112,7 +116,13 @@ def test_without_the_database_readiness_fails_and_liveness_holds(servers):
     assert status == 503
     assert json.loads(body) == {
         "status": "failed",
-        "checks": {"database": "failed", "migrations": "failed", "field_keys": "failed", "blind_index_key": "failed"},
+        "checks": {
+            "database": "failed",
+            "migrations": "failed",
+            "field_keys": "failed",
+            "blind_index_key": "failed",
+            "jobs": "failed",
+        },
     }
     assert probe("ready", down) == 1 and probe("live", down) == 0
 

@@ -18,12 +18,13 @@ from audit.models import AuditEvent
 from cases import lifecycle
 from cases import queries as case_queries
 from cases.codes import ResidenceStatus
-from cases.models import Case, Representative
+from cases.models import Case
 from grants import services as grants
 from repatriation import services as repatriation
 from reporting import summary
 from tests.cases.test_fieldsets import MARKERS as FIELD_MARKERS
-from tests.factories import TeamFactory, UserFactory, login, make_case
+from tests.cases.test_fieldsets import marked_case, shared_with_reden_and_iom
+from tests.factories import UserFactory, login, make_case
 from tests.states import assessed, extended, granted
 from tests.support.conftest import record, save_plan
 
@@ -75,34 +76,7 @@ def fresh(case) -> Case:
 @pytest.fixture
 def world(cmm_worker, dis_worker):
     """A DIS case in its extended period, with support, a plan, a representative, a repatriation and two shares."""
-    reden = TeamFactory(agency=Agency.NGO, name="Reden-NGO")
-    iom = TeamFactory(agency=Agency.IOM, name="IOM-Danmark")
-    case = make_case(
-        cmm_worker,
-        person={
-            "date_of_birth": dt.date(1990, 1, 1),
-            **{part.removeprefix("person."): value for part, value in MARKERS.items() if part.startswith("person.")},
-        },
-        referring_organisation=MARKERS["referral.referring_organisation"],
-        circumstances=MARKERS["referral.circumstances"],
-    )
-    case = assessed(case, dis_worker)
-    case.assessment.reasons = MARKERS["assessment.reasons"]
-    case.assessment.interpreter_language = MARKERS["assessment.interpreter_language"]
-    case.assessment.save()
-    case = extended(granted(case, dis_worker), dis_worker)
-    extension = case.period.extensions.get()
-    extension.exceptional_circumstances = MARKERS["period.extensions.exceptional_circumstances"]
-    extension.save()
-    # Written directly: the service records a representative only for a minor, and this person is an adult.
-    Representative.objects.create(
-        case=case,
-        kind=Representative.Kind.PERSONAL_REPRESENTATIVE,
-        name=MARKERS["representative.name"],
-        phone=MARKERS["representative.phone"],
-        appointed_on=timezone.localdate(),
-        recorded_by=dis_worker,
-    )
+    case = marked_case(cmm_worker, dis_worker)
     record(case, cmm_worker, provider=MARKERS["support_services"])
     save_plan(case, cmm_worker, goals=[MARKERS["action_plan"], *(f"Mål nummer {i}" for i in range(2, 13))])
     today = timezone.localdate()
@@ -135,17 +109,7 @@ def world(cmm_worker, dis_worker):
         currency="EUR",
         note=MARKERS["repatriation.support_items.note"],
     )
-    for team, scope in ((reden, "support"), (iom, "repatriation")):
-        case = fresh(case)
-        grants.share_create(
-            case=case,
-            actor=cmm_worker,
-            expected_version=case.version,
-            team=team,
-            scope=scope,
-            consent_given_on=today,
-            expires_on=today + dt.timedelta(days=90),
-        )
+    reden, iom = shared_with_reden_and_iom(case, cmm_worker)
     return {
         "case": fresh(case),
         "readers": {
