@@ -196,3 +196,16 @@ def test_queueing_twice_keeps_one_row_per_pair(cmm_worker, police):
 
     assert duplicate_matches_queue(case=new, actor=police) == 1
     assert DuplicateMatch.objects.filter(new_case=new).count() == 1
+
+
+def test_a_match_with_a_dis_case_goes_to_the_dis_coordinators(client, police, ngo_worker):
+    dis_case = make_case(police, person={"cpr_number": "0202902222"})  # no legal residence: DIS's
+    new = make_case(ngo_worker, person={"given_name": "Another", "cpr_number": "020290-2222"})
+    dis_coordinator = UserFactory(agency=Agency.DIS, role=Role.DIS_COORDINATOR)
+    cmm_coordinator = UserFactory(agency=Agency.CMM, role=Role.CMM_COORDINATOR)
+
+    dis_queue = login(client, dis_coordinator).get("/mulige-dubletter/").content.decode()
+    cmm_queue = login(client, cmm_coordinator).get("/mulige-dubletter/").content.decode()
+
+    assert dis_case.number in dis_queue and new.number in dis_queue
+    assert 'data-testid="duplicate-match"' not in cmm_queue
