@@ -247,7 +247,8 @@ def duplicate_queue(request):
         request,
         action=AuditEvent.Action.LIST,
         what="duplicate_queue",
-        cases=[c for row in rows for c in (row.new_case_id, row.existing_case_id) if c in visible],
+        # Every case the page names, linked or not: a number shown is a read of the case's existence.
+        cases=[c for row in rows for c in (row.new_case_id, row.existing_case_id)],
     )
     return render(request, "cases/duplicate_queue.html", {"matches": rows, "visible": visible})
 
