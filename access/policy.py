@@ -31,6 +31,7 @@ class Action:
     LIST_CASES = "list_cases"
     REGISTER_REFERRAL = "register_referral"
     OWN_REFERRALS = "own_referrals"
+    DUPLICATE_QUEUE = "duplicate_queue"
     BREAK_THE_GLASS = "break_the_glass"
     AUDIT_LOG = "audit_log"
     MANAGE_USERS = "manage_users"
@@ -79,6 +80,11 @@ class Action:
     # Anonymous web reports and hotline calls before they are cases (intake/).
     TRIAGE = "triage"
     LOG_HOTLINE_CALL = "log_hotline_call"
+    # Police operations and outreach (outreach/): no person data in either.
+    NOTIFY_OPERATION = "notify_operation"
+    OPERATIONS = "operations"
+    ASSIGN_OPERATION_STAFF = "assign_operation_staff"
+    OUTREACH_TALLIES = "outreach_tallies"
 
 
 CMM_ROLES = frozenset({Role.CMM_CONTACT_PERSON, Role.CMM_COORDINATOR})
@@ -117,6 +123,11 @@ POLICY: dict[str, Rule] = {
     ),
     Action.REGISTER_REFERRAL: Rule(CASEWORK_ROLES | EXTERNAL_REFERRERS, gettext_lazy("Registrere en henvisning")),
     Action.OWN_REFERRALS: Rule(EXTERNAL_REFERRERS, gettext_lazy("Se status på egne henvisninger (ikke sagen)")),
+    Action.DUPLICATE_QUEUE: Rule(
+        frozenset({Role.CMM_COORDINATOR, Role.DIS_COORDINATOR}),
+        gettext_lazy("Afgøre mulige dubletter, som den, der registrerede henvisningen, ikke måtte se"),
+        extra=gettext_lazy("kun hvor den eksisterende sag er egen myndigheds"),
+    ),
     Action.BREAK_THE_GLASS: Rule(
         frozenset({Role.CMM_COORDINATOR}), gettext_lazy("Nødadgang til en sag uden for egen adgang, med begrundelse")
     ),
@@ -346,6 +357,19 @@ POLICY: dict[str, Rule] = {
         extra=gettext_lazy("knytte kun til sager i egen adgang"),
     ),
     Action.LOG_HOTLINE_CALL: Rule(CMM_ROLES, gettext_lazy("Registrere et opkald til CMM's hotline")),
+    # Police operations and outreach (outreach/): records without a person's data, outside the cases.
+    Action.NOTIFY_OPERATION: Rule(
+        frozenset({Role.POLICE_LIAISON}),
+        gettext_lazy("Melde en planlagt politiaktion til CMM og se status på egne meldinger"),
+        extra=gettext_lazy("kun egne meldinger, ikke andre kontaktpersoners eller politikredses"),
+    ),
+    Action.OPERATIONS: Rule(CMM_ROLES, gettext_lazy("Se kommende politiaktioner og deres bemanding")),
+    Action.ASSIGN_OPERATION_STAFF: Rule(
+        frozenset({Role.CMM_COORDINATOR}), gettext_lazy("Bemande en politiaktion med CMM-medarbejdere")
+    ),
+    Action.OUTREACH_TALLIES: Rule(
+        CMM_ROLES, gettext_lazy("Registrere og se optællinger fra opsøgende arbejde (kun antal, ingen personer)")
+    ),
 }
 
 # Which cases each role sees: the scope every case action starts from (see visible_cases).
@@ -453,6 +477,7 @@ ROUTES: dict[str, Route] = {
     "cases:my_cases": Route(Action.LIST_CASES),
     "cases:referral_create": Route(Action.REGISTER_REFERRAL),
     "cases:own_referrals": Route(Action.OWN_REFERRALS),
+    "cases:duplicates": Route(Action.DUPLICATE_QUEUE),
     "cases:detail": Route(Action.VIEW),
     "identification:assess": Route(Action.ASSESS),
     "identification:grant_period": Route(Action.GRANT_PERIOD),
@@ -548,6 +573,13 @@ ROUTES: dict[str, Route] = {
     "intake:report": Route(Action.TRIAGE),
     "intake:referral": Route(Action.TRIAGE),
     "intake:hotline_call": Route(Action.LOG_HOTLINE_CALL),
+    # Police operations and outreach tallies (outreach/urls.py).
+    "outreach:notice_create": Route(Action.NOTIFY_OPERATION),
+    "outreach:own_notices": Route(Action.NOTIFY_OPERATION),
+    "outreach:operations": Route(Action.OPERATIONS),
+    "outreach:operation_detail": Route(Action.OPERATIONS, methods=(("POST", Action.ASSIGN_OPERATION_STAFF),)),
+    "outreach:tallies": Route(Action.OUTREACH_TALLIES),
+    "outreach:tally_create": Route(Action.OUTREACH_TALLIES),
 }
 # URL namespaces whose many URLs share one rule (none: the Django admin is not mounted, see cmm/urls.py).
 ROUTE_NAMESPACES: dict[str, Route] = {}

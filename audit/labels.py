@@ -148,6 +148,15 @@ WHAT_LABELS = {
     "intake_report_linked": gettext_lazy("Indberetning knyttet til en sag"),
     "intake_report_referred": gettext_lazy("Indberetning gjort til en henvisning"),
     "intake_reports_expired": gettext_lazy("Indberetninger slettet efter opbevaringsperioden"),
+    # Possible duplicates at a referral (cases.duplicates).
+    "duplicate_warning": gettext_lazy("Mulig dublet vist ved henvisning"),
+    "duplicate_match_queue": gettext_lazy("Mulig dublet sendt til koordinatorerne"),
+    "duplicate_match_decide": gettext_lazy("Mulig dublet afgjort"),
+    "duplicate_queue": gettext_lazy("Mulige dubletter"),
+    # Police operations and outreach (outreach/): no person data.
+    "operation_notice": gettext_lazy("Politiaktion meldt"),
+    "operation_staff": gettext_lazy("Politiaktion bemandet"),
+    "outreach_tally": gettext_lazy("Optælling fra opsøgende arbejde"),
 }
 
 # The keys of a row's detail.
@@ -205,6 +214,10 @@ DETAIL_LABELS = {
     "intake_report": gettext_lazy("indberetning nr."),
     "intake_reports": gettext_lazy("indberetninger nr."),
     "received_before": gettext_lazy("modtaget før"),
+    "reasons": gettext_lazy("grunde"),
+    "matches": gettext_lazy("mulige dubletter"),
+    "decision": gettext_lazy("afgørelse"),
+    "operation": gettext_lazy("politiaktion nr."),
 }
 
 # The filters a search used: the same words as the filters' own labels (cases.filters, audit.forms).
@@ -267,6 +280,11 @@ ACTION_LABELS = {
     "job_status": gettext_lazy("Periodiske job"),
     "triage": gettext_lazy("Visitation"),
     "log_hotline_call": gettext_lazy("Hotlineopkald"),
+    "duplicate_queue": gettext_lazy("Mulige dubletter"),
+    "notify_operation": gettext_lazy("Meld politiaktion"),
+    "operations": gettext_lazy("Politiaktioner"),
+    "assign_operation_staff": gettext_lazy("Bemanding af politiaktion"),
+    "outreach_tallies": gettext_lazy("Opsøgende arbejde"),
 }
 
 # Values that are codes of their own (the key they belong to, then the code).
@@ -314,6 +332,9 @@ FIELD_MODELS = {
     "reintegration_support": "repatriation.ReintegrationSupport",
     "follow_up_report": "repatriation.FollowUpReport",
     "notification": "reminders.Notification",
+    "duplicate_match": "cases.DuplicateMatch",
+    "operation": "outreach.Operation",
+    "outreach_tally": "outreach.OutreachTally",
 }
 
 

@@ -255,7 +255,11 @@ class OwnReferralListApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         number = serializers.CharField()
-        status = serializers.CharField()
+        status = serializers.ChoiceField(
+            choices=list(queries.REFERRAL_STATUSES),
+            source="referral_status",
+            help_text="The referral's status as its referrer is told it; nothing of the file.",
+        )
         competent_authority = serializers.CharField()
         created_at = serializers.DateTimeField()
         referrer_reference = serializers.CharField(help_text="The referrer's own reference (journal number).")

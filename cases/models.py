@@ -593,3 +593,50 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DuplicateMatch(models.Model):
+    """A possible match between a newly referred person and a case the registrant may not see (cases.duplicates).
+
+    The registrant is told nothing (their response is the same as for a new person); the coordinators of the
+    matching case's competent authority decide whether it is the same person.
+    """
+
+    class Reason(models.TextChoices):
+        IDENTIFIER = "identifier", _("Samme CPR- eller pas-/ID-nummer")
+        NAME_BIRTH_DATE = "name_birth_date", _("Lignende navn og samme fødselsdato")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Afventer")
+        SAME_PERSON = "same_person", _("Samme person")
+        DIFFERENT_PEOPLE = "different_people", _("Ikke samme person")
+
+    new_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", verbose_name=_("ny sag"))
+    existing_case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="+", verbose_name=_("eksisterende sag")
+    )
+    reasons = ArrayField(models.CharField(max_length=20, choices=Reason.choices), verbose_name=_("grunde"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("fundet"), default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("afgjort"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mulig dublet")
+        verbose_name_plural = _("mulige dubletter")
+        constraints = [
+            models.UniqueConstraint(fields=["new_case", "existing_case"], name="duplicate_match_once_per_pair"),
+        ]
+        indexes = [models.Index(fields=["status", "-id"], name="duplicate_match_status")]
+
+    def __str__(self) -> str:
+        return f"{self.new_case_id}~{self.existing_case_id}: {self.status}"
+
+    get_status_display = choice_display("status", Status.choices)
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(self.Reason.choices)
+        return [labels.get(reason, reason) for reason in self.reasons]

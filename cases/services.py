@@ -17,6 +17,7 @@ from audit.services import audit_record
 from ops.batches import in_batches
 from privacy import crypto
 
+from . import duplicates
 from .codes import ResidenceStatus, age_band
 from .deadlines import DeadlineKind, identification_due
 from .errors import DomainError, StaleCase
@@ -89,6 +90,8 @@ def referral_register(*, actor, person: dict, referral: dict) -> Case:
             "detained": bool(detained_at),
         },
     )
+    # A possible match the registrant may not see goes to the coordinators; the registrant learns nothing of it.
+    duplicates.duplicate_matches_queue(case=case, actor=actor)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -110,22 +113,32 @@ def _age_at(person: Person, estimate: int | None, day: dt.date) -> int | None:
     return estimate if age is None else age
 
 
-def person_search_keys(person) -> list[str]:
-    """The blind indexes an exact-match search finds a person by (privacy.crypto).
+def person_key_groups(person) -> tuple[set[str], set[str], str | None]:
+    """A person's blind indexes by kind: (name parts, identity numbers, date of birth), for the search and the
+    duplicate check (cases.duplicates).
 
-    Every whole part of the given names, family names and aliases, folded (case, spacing, diacritics), so
-    that any part in any order finds the person; and the CPR and identity-document numbers as identifiers.
-    Call it whenever these fields change.
+    Every whole part of the given names, family names and aliases, folded (case, spacing, diacritics), so that
+    any part in any order finds the person; the CPR and identity-document numbers as identifiers; the date of
+    birth as its own kind (no search asks for it).
     """
-    keys = set()
+    names = set()
     for name in (person.given_name, person.family_name, person.aliases):
-        keys |= crypto.name_keys(name or "")
-    keys |= {
+        names |= crypto.name_keys(name or "")
+    identifiers = {
         crypto.blind_index(number or "", kind=crypto.IDENTIFIER)
         for number in (person.cpr_number, person.document_number)
     }
-    keys.discard(None)
-    return sorted(keys)
+    identifiers.discard(None)
+    born = getattr(person, "date_of_birth", None)
+    birth = crypto.blind_index(born.isoformat(), kind=crypto.BIRTH_DATE) if born else None
+    return names, identifiers, birth
+
+
+def person_search_keys(person) -> list[str]:
+    """The blind indexes stored with a person (privacy.crypto): call it whenever the names, numbers or date of
+    birth change."""
+    names, identifiers, birth = person_key_groups(person)
+    return sorted(names | identifiers | ({birth} if birth else set()))
 
 
 def person_search(value: str, *, via: str = "") -> Q:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sager/ny/", views.referral_create, name="referral_create"),
     path("mine-sager/", views.my_cases, name="my_cases"),
     path("mine-henvisninger/", views.own_referrals, name="own_referrals"),
+    path("mulige-dubletter/", views.duplicate_queue, name="duplicates"),
     path("sager/<str:number>/", views.case_detail, name="detail"),
     path("sager/<str:number>/underretning/", views.NotificationRecordView.as_view(), name="record_notification"),
     path(

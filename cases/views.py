@@ -20,13 +20,13 @@ from cmm.confirm import Confirmation, ConfirmationMixin
 from cmm.validators import ascii_int, page_number
 from support import queries as support_queries
 
-from . import queries, services, stages, submissions, worklist
+from . import duplicates, queries, services, stages, submissions, worklist
 from .codes import ExploitationForm, MeansOfControl, labels
 from .deadlines import DeadlineKind
 from .errors import DomainError, StaleCase
 from .filters import CaseFilter
 from .forms import NotificationForm, ReferralForm
-from .models import Deadline
+from .models import Deadline, Person
 
 PAGE_SIZE = 50
 MY_CASES_SHOWN = 300
@@ -214,6 +214,45 @@ def own_referrals(request):
     return render(request, "cases/own_referrals.html", {"referrals": referrals})
 
 
+def duplicate_queue(request):
+    """The coordinator's queue of possible duplicates the registrant could not be told of, and the decision."""
+    queue = duplicates.queue_for(request.user)
+    if request.method == "POST":
+        match = queue.filter(pk=ascii_int(request.POST.get("match", "")) or 0).first()
+        decision = request.POST.get("decision")
+        if match is None or decision not in ("same_person", "different_people"):
+            raise BadRequest("match")
+        try:
+            duplicates.duplicate_match_decide(match=match, actor=request.user, same_person=decision == "same_person")
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Sag %(new)s og sag %(existing)s: %(decision)s.")
+                % {
+                    "new": match.new_case.number,
+                    "existing": match.existing_case.number,
+                    "decision": match.get_status_display().lower(),
+                },
+            )
+        return redirect("cases:duplicates")
+    rows = list(queue[:PAGE_SIZE])
+    visible = set(
+        policy.visible_cases(request.user)
+        .filter(pk__in=[c for row in rows for c in (row.new_case_id, row.existing_case_id)])
+        .values_list("pk", flat=True)
+    )
+    audit_read(
+        request,
+        action=AuditEvent.Action.LIST,
+        what="duplicate_queue",
+        # Every case the page names, linked or not: a number shown is a read of the case's existence.
+        cases=[c for row in rows for c in (row.new_case_id, row.existing_case_id)],
+    )
+    return render(request, "cases/duplicate_queue.html", {"matches": rows, "visible": visible})
+
+
 def referral_create(request, *, initial: dict | None = None, action_url: str = "", registered=None):
     """The referral form, then "Tjek dine svar", then the case.
 
@@ -241,6 +280,8 @@ def referral_create(request, *, initial: dict | None = None, action_url: str = "
     if not form.is_valid():
         return render(request, "cases/referral_form.html", context, status=400)
     if request.POST.get("step") != "save":
+        # Possible matches the user may see are named here; the others wait for a coordinator (cases.duplicates).
+        context["matches"] = duplicates.shown_matches(request.user, Person(**form.person_data()))
         return render(request, "cases/referral_check.html", context)
     try:
         case, created = submissions.referral_register_once(

@@ -11,6 +11,10 @@ MENU = [
     ("cases:list", Action.LIST_CASES, _("Sager")),
     ("cases:own_referrals", Action.OWN_REFERRALS, _("Mine henvisninger")),
     ("intake:queue", Action.TRIAGE, _("Visitation")),
+    ("cases:duplicates", Action.DUPLICATE_QUEUE, _("Mulige dubletter")),
+    ("outreach:own_notices", Action.NOTIFY_OPERATION, _("Politiaktioner")),
+    ("outreach:operations", Action.OPERATIONS, _("Politiaktioner")),
+    ("outreach:tallies", Action.OUTREACH_TALLIES, _("Opsøgende arbejde")),
     ("audit:search", Action.AUDIT_LOG, _("Adgangslog")),
     ("grants:emergency_review", Action.AUDIT_LOG, _("Alarmer til gennemgang")),
     ("grants:break_the_glass", Action.BREAK_THE_GLASS, _("Nødadgang")),
@@ -30,6 +34,9 @@ SECTIONS = {
     "accounts:role_request_decide": "accounts:role_requests",
     "reporting": "reporting:list",
     "intake": "intake:queue",
+    "outreach:notice_create": "outreach:own_notices",
+    "outreach:operation_detail": "outreach:operations",
+    "outreach:tally_create": "outreach:tallies",
 }
 MENU_NAMES = frozenset(name for name, _action, _label in MENU)
 

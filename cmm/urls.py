@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("support.urls")),  # its pages and its API (/api/v1/...)
     path("", include("repatriation.urls")),
     path("", include("reminders.urls")),
+    path("", include("outreach.urls")),
     path("", include("reporting.summary_urls")),  # the case summary PDF (/sager/<number>/resume.pdf)
     path("", include("reporting.urls")),
     path("", include("intake.urls")),  # the anonymous report form (public) and CMM's triage

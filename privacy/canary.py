@@ -77,7 +77,16 @@ def data_problem(using: str = DEFAULT_DB_ALIAS) -> str | None:
 
     if Person._meta.db_table not in connections[using].introspection.table_names():
         return None
-    fields = ("id", "given_name", "family_name", "aliases", "cpr_number", "document_number", "search_keys")
+    fields = (
+        "id",
+        "given_name",
+        "family_name",
+        "aliases",
+        "cpr_number",
+        "document_number",
+        "date_of_birth",
+        "search_keys",
+    )
     people = Person.objects.using(using).filter(anonymised_at__isnull=True).exclude(search_keys=[]).only(*fields)
     try:
         person = people.order_by("id").first()

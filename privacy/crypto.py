@@ -26,6 +26,9 @@ TOKEN_VERSION = "f1"  # noqa: S105 (a format tag, not a secret)
 MIN_BLIND_INDEX_KEY_LENGTH = 32
 NAME = "name"
 IDENTIFIER = "id"
+# A date of birth (ISO), kept among a person's keys for the duplicate check only (cases.duplicates): no search
+# asks for it, and its kind keeps it from matching a name or a number.
+BIRTH_DATE = "dob"
 _IDENTIFIER_PUNCTUATION = re.compile(r"[\s\-./]")
 
 

@@ -99,7 +99,7 @@ def person_search_keys_rebuild() -> int:
 
     changed = 0
     people = Person.objects.filter(anonymised_at__isnull=True).only(
-        "id", "given_name", "family_name", "aliases", "cpr_number", "document_number", "search_keys"
+        "id", "given_name", "family_name", "aliases", "cpr_number", "document_number", "date_of_birth", "search_keys"
     )
     for person in people.iterator(chunk_size=500):
         keys = person_search_keys(person)

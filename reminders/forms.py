@@ -18,5 +18,8 @@ class EmailPreferencesForm(DkfdsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Operation reminders come in the app only (outreach.services): no email to choose.
         for kind, label in NotificationKind.choices:
+            if kind not in HELP:
+                continue
             self.fields[kind] = forms.BooleanField(label=label, required=False, help_text=HELP[kind])

@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Overskredet frist")
     NOT_VICTIM = "not_victim", _("Afgørelse: ikke offer for menneskehandel")
     SEND_FAILED = "send_failed", _("Påmindelse, der ikke kunne sendes")
+    OPERATION = "operation", _("Påmindelse om en politiaktion")
 
 
 def kind_of_lead(lead: str) -> str:
@@ -93,10 +94,14 @@ class Reminder(models.Model):
 
 class Notification(models.Model):
     """A notice in the app to one user; it links to the case (or, for whom may not see the case, says only what
-    their role allows). A "not a victim" notice is acknowledged by the agency it tells."""
+    their role allows). A "not a victim" notice is acknowledged by the agency it tells. A reminder of a planned
+    police operation (outreach.services.operation_reminders_notify) is about the operation, not a case."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    operation = models.ForeignKey(
+        "outreach.Operation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(_("slags"), max_length=16, choices=NotificationKind.choices)
     deadline = models.ForeignKey("cases.Deadline", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     # The outbox row it was delivered from (for SEND_FAILED: the one that failed).
@@ -115,6 +120,16 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["reminder", "recipient", "kind"], name="notification_once_per_reminder"),
+            # An operation's reminder at one lead time, once per recipient, however many scans run.
+            models.UniqueConstraint(
+                fields=["operation", "lead", "recipient"],
+                condition=models.Q(operation__isnull=False),
+                name="notification_once_per_operation_lead",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(operation__isnull=False),
+                name="notification_about_case_or_operation",
+            ),
         ]
         indexes = [
             # The header's unread count on every page, and the list, newest first.

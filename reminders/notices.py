@@ -44,7 +44,7 @@ def notification_for(user, pk: int) -> Notification:
     """The user's own notification; another user's is as if it did not exist."""
     from django.http import Http404
 
-    found = notifications_for(user).select_related("case", "deadline").filter(pk=pk).first()
+    found = notifications_for(user).select_related("case", "deadline", "operation").filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
@@ -112,6 +112,8 @@ def email_preferences(user) -> dict[str, bool]:
 @transaction.atomic
 def email_preferences_set(*, user, choices: dict[str, bool]) -> None:
     for kind in NotificationKind.values:
+        if kind not in choices:
+            continue  # a kind that comes in the app only (an operation's reminder) has no email to choose
         EmailPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": bool(choices.get(kind))})
 
 

@@ -396,7 +396,11 @@ def reminders_send_due(*, now: dt.datetime | None = None, until: float | None = 
 
 
 def reminders_scan(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """The periodic scan: materialise, cancel what no longer applies, claim and send. Idempotent."""
+    """The periodic scan: materialise, cancel what no longer applies, remind of near police operations (in the app
+    only), claim and send. Idempotent."""
+    from outreach.services import operation_reminders_notify  # outreach builds on reminders: imported late
+
     offered = reminders_materialise(now=now)
     cancelled = reminders_cancel_stale(now=now)
-    return {"offered": offered, "cancelled": cancelled, **reminders_send_due(now=now)}
+    operations = operation_reminders_notify(now=now)
+    return {"offered": offered, "cancelled": cancelled, "operations": operations, **reminders_send_due(now=now)}

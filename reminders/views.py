@@ -21,8 +21,12 @@ def _viewable(user, case_ids) -> set[int]:
 
 def notification_list(request):
     """The user's notifications, newest first; unread ones marked."""
-    rows = list(notices.notifications_for(request.user).select_related("case", "deadline")[: notices.SHOWN])
-    audit_read(request, action=AuditEvent.Action.LIST, what="notification_list", cases={n.case_id for n in rows})
+    rows = list(
+        notices.notifications_for(request.user).select_related("case", "deadline", "operation")[: notices.SHOWN]
+    )
+    audit_read(
+        request, action=AuditEvent.Action.LIST, what="notification_list", cases={n.case_id for n in rows if n.case_id}
+    )
     return render(
         request,
         "reminders/notification_list.html",
@@ -44,10 +48,12 @@ def notification_detail(request, pk: int):
         "reminders/notification_detail.html",
         {
             "notification": notification,
-            "may_view_case": notification.case_id in _viewable(request.user, [notification.case_id]),
+            "may_view_case": notification.case_id is not None
+            and notification.case_id in _viewable(request.user, [notification.case_id]),
             "may_acknowledge": notification.needs_acknowledgement
             and policy.role_may(request.user, policy.Action.ACKNOWLEDGE_NOTICE),
             "sees_own_referrals": policy.role_may(request.user, policy.Action.OWN_REFERRALS),
+            "sees_operations": policy.role_may(request.user, policy.Action.OPERATIONS),
         },
     )
 

@@ -63,7 +63,8 @@ POST_ONLY = {
     "reminders:resend",
 }
 # Routes to one row of a case that the walk's world does not have: through the policy, the look-up answers 404.
-NO_ROW = {"repatriation:attachment", "intake:report", "intake:referral"}  # intake: a report, not a case
+# (intake: a report, not a case; outreach: an operation notice.)
+NO_ROW = {"repatriation:attachment", "intake:report", "intake:referral", "outreach:operation_detail"}
 # Routes about one of the user's own rows (a notification): the walk names a row of nobody's (pk 0), so a role
 # that may use the route gets 404, as for another user's row.
 OWN_ROWS = {

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reporting",
     "privacy",
     "reminders",
+    "outreach",
     "ops",
     "intake",
     "django_celery_beat",  # beat's schedule and each entry's last run, in PostgreSQL (ops/beat.py)
@@ -329,6 +330,8 @@ REMINDER_LEAD_TIMES = {
     # The "not a victim" notification has no lead: police and DIS are told when it opens, and its 24 hours
     # passing unacknowledged is its overdue notice to the CMM coordinators.
     "not_victim_notification": [],
+    # A planned police operation (outreach/): its staff and CMM's coordinators, a day and two hours before.
+    "police_operation": ["24h", "2h"],
 }
 REMINDER_DAY_HOUR = env.int("REMINDER_DAY_HOUR", default=8)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)

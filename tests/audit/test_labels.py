@@ -20,6 +20,7 @@ APPS = [
     "grants",
     "identification",
     "intake",
+    "outreach",
     "privacy",
     "reminders",
     "repatriation",

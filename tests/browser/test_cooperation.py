@@ -298,7 +298,7 @@ def test_a_case_handed_over_from_cmm_to_dis_after_a_first_rejection_without_reas
 def test_the_police_liaison_registers_a_referral_and_sees_only_its_status(ui, police):
     page = ui.page
     ui.login(police)
-    assert menu_labels(page) == ["Forside", "Mine henvisninger"]
+    assert menu_labels(page) == ["Forside", "Mine henvisninger", "Politiaktioner"]
     ui.check("home")
 
     main_menu(page).get_by_role("link", name="Mine henvisninger").click()
@@ -327,12 +327,12 @@ def test_the_police_liaison_registers_a_referral_and_sees_only_its_status(ui, po
     )
     row = page.locator("table tbody tr")
     expect(row).to_have_count(1)
-    for text in (case.number, "Henvist, afventer identifikation", "Center mod Menneskehandel"):
+    for text in (case.number, "Modtaget", "Center mod Menneskehandel"):
         expect(row).to_contain_text(text)
     # The status only: no way into the case file, and nothing of the person.
     expect(row.get_by_role("link")).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text("Santos")
-    assert menu_labels(page) == ["Forside", "Mine henvisninger"]
+    assert menu_labels(page) == ["Forside", "Mine henvisninger", "Politiaktioner"]
     ui.check("own-referrals")
 
     assert ui.goto("/sager/").status == 403
