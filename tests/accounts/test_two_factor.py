@@ -73,6 +73,9 @@ def test_only_logging_in_and_the_two_factor_pages_are_open_before_the_second_fac
         # The health endpoints, for the container and the proxy: ok or failed, nothing else (tests/ops/).
         "ops:health_live",
         "ops:health_ready",
+        # The public anonymous report and its follow-up by receipt code: no login at all (tests/intake/).
+        "intake:report_form",
+        "intake:follow_up",
     }
 
 
