@@ -156,3 +156,22 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.window_start:%Y-%m-%d %H}:00 {self.count}"
+
+
+class ReceivedCount(models.Model):
+    """How many reports or hotline calls came in on one day: the statistics count these, not the reports.
+
+    A report not linked to a case is deleted after INTAKE_RETENTION_DAYS, so counting the reports themselves
+    would make last year's figures shrink as the days pass. The count is written with the report, in its
+    transaction, and holds nothing but the day (Danish time), the channel and the number.
+    """
+
+    day = models.DateField()
+    channel = models.CharField(max_length=8, choices=Report.Channel.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "channel"], name="intake_receivedcount_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel} {self.count}"

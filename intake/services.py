@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from ops.batches import in_batches
 from privacy import crypto
 
 from . import receipts
-from .models import Message, Report
+from .models import Message, ReceivedCount, Report
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,17 @@ QUEUE_SHOWN = 200
 
 
 # The public side.
+
+
+def received_count(report: Report) -> None:
+    """Count the report on its day, for the statistics (intake.models.ReceivedCount): one upsert."""
+    table = ReceivedCount._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, channel, count) VALUES (%s, %s, 1) "  # noqa: S608 - the model's own table
+            f"ON CONFLICT (day, channel) DO UPDATE SET count = {table}.count + 1",
+            [timezone.localdate(report.received_at), report.channel],
+        )
 
 
 def report_submit(*, data: dict) -> tuple[Report, str | None]:
@@ -63,6 +74,7 @@ def report_submit(*, data: dict) -> tuple[Report, str | None]:
                 contact=data.get("contact", ""),
                 **fields,
             )
+            received_count(report)
     except IntegrityError:
         first = Report.objects.filter(submission_hash=submission).first() if submission else None
         if first is None:
@@ -118,6 +130,7 @@ def hotline_call_log(*, actor, data: dict) -> Report:
             contact=data.get("contact", ""),
             **{name: data[name] for name in HOTLINE_FIELDS},
         )
+        received_count(report)
         _audit_staff(actor, report, AuditEvent.Action.CREATE, "intake_hotline_call_logged")
     return report
 

@@ -20,6 +20,7 @@ from cases.codes import AgeBand, ExploitationForm, Gender, ReferralChannel, Refe
 from cases.deadlines import COPENHAGEN, DeadlineKind
 from cases.models import Case, Deadline, Person, Referral, country_name
 from identification.models import Assessment, Period
+from intake.models import ReceivedCount, Report
 from repatriation.models import Repatriation
 from support.models import SupportService
 
@@ -86,6 +87,10 @@ RULES = (
         "opfølgningen, når sagen blev afsluttet efter opfølgningens sidste dag."
     ),
     gettext_lazy("Afslutninger: personer, hvis sag blev afsluttet i perioden, efter afslutningsårsagen."),
+    gettext_lazy(
+        "Anonyme indberetninger og hotlineopkald tælles den dag, de blev modtaget, også dem, der siden er slettet "
+        "efter opbevaringsperioden: antallet gemmes for sig, uden indhold. Det er henvendelser, ikke personer."
+    ),
 )
 
 
@@ -119,6 +124,7 @@ T = {
     "deadline": Deadline._meta.db_table,
     "support": SupportService._meta.db_table,
     "repatriation": Repatriation._meta.db_table,
+    "received": ReceivedCount._meta.db_table,
 }
 
 # Victims identified in the period: each person once, by the case of their first positive decision in it.
@@ -249,6 +255,14 @@ UNION ALL SELECT 'exit_total', '', count(*) FROM exits
 """.format(**T)  # noqa: S608 - table names from the models, values as parameters
 
 
+# Reports and hotline calls received, from the daily counts written with each (they outlast the reports).
+_RECEIVED_SQL = """
+SELECT 'received', channel, sum(count) FROM {received} WHERE day BETWEEN %(start)s AND %(end)s GROUP BY channel
+UNION ALL SELECT 'received_total', '', coalesce(sum(count), 0) FROM {received}
+          WHERE day BETWEEN %(start)s AND %(end)s
+""".format(**T)  # noqa: S608 - table names from the models, values as parameters
+
+
 def _table(key, title, counts: dict, codes, *, total, population="", multiple=False, note="", chart=True) -> Table:
     """A table of the given codes in order (a code not counted is 0), with their labels."""
     rows = tuple(Row(code, str(label), int(counts.get(code, 0))) for code, label in codes)
@@ -324,6 +338,7 @@ def figures_compute(*, start: dt.date, end: dt.date, language: str = "da") -> Fi
     referred = _counts(_rows(_REFERRED_SQL, params))
     decisions = _counts(_rows(_DECISIONS_SQL, params))
     after_rows = _counts(_rows(_AFTER_SQL, params))
+    after_rows.update(_counts(_rows(_RECEIVED_SQL, params)))
     with translation.override(language):
         return _figures(start, end, language, identified, referred, decisions, after_rows)
 
@@ -469,6 +484,15 @@ def _figures(start, end, language, identified, referred, decisions, after) -> Fi
             [(code, label) for code, label in Case.ExitReason.choices if code != Case.ExitReason.NOT_VICTIM],
             total=after["exit_total"][""],
             population="exits",
+        ),
+        _table(
+            "received",
+            _("Anonyme indberetninger og hotlineopkald modtaget"),
+            after.get("received", {}),
+            Report.Channel.choices,
+            total=after["received_total"][""],
+            population="received",
+            note=_("Henvendelser, ikke personer: tællet den dag, de kom ind, også dem, der siden er slettet."),
         ),
     )
     by_key = {table.key: table for table in tables}

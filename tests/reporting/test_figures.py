@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 
 from cases.codes import ExploitationForm, Gender, ResidenceStatus
 from cases.deadlines import COPENHAGEN, DeadlineKind, LegalSource
@@ -210,7 +211,7 @@ def test_the_csv_has_the_code_lists_codes_and_no_small_count(cmm_worker):
 @pytest.mark.parametrize("victims", [5, 30])
 def test_the_figures_take_the_same_few_queries_however_many_cases(cmm_worker, victims, django_assert_num_queries):
     cases(cmm_worker, victims, decided_on=dt.date(2017, 6, 1), nationalities=("NG", "RO"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         figures_compute(**YEAR_2017)
 
 
@@ -336,3 +337,33 @@ def test_periods_support_repatriation_returns_and_closings_are_counted(cmm_worke
     assert {code: n for code, n in _raw(figures, "exit").items() if n} == {"simple_return": 2}
     within_72h = figures.measures[1]
     assert (within_72h.value, within_72h.based_on) == (75.0, 4)
+
+
+def test_reports_and_hotline_calls_are_counted_on_their_day_and_stay_counted_once_deleted(coordinator):
+    from intake import services as intake
+
+    fields = {
+        "what_seen": "Set noget",
+        "municipality": "",
+        "place_kind": "",
+        "seen_when": "",
+        "exploitation_forms": [],
+        "reporter_role": "private",
+    }
+    today = timezone.localdate()
+    for _ in range(6):
+        intake.report_submit(data=fields)
+    intake.hotline_call_log(actor=coordinator, data={**fields, "language": "da", "follow_up": ""})
+    year = {"start": today.replace(month=1, day=1), "end": today.replace(month=12, day=31)}
+
+    def received():
+        table = next(t for t in figures_compute(**year).tables if t.key == "received")
+        return {row.code: row.count for row in table.rows}, table.total
+
+    assert received() == ({"web": 6, "hotline": 1}, 7)
+    assert intake.reports_expire(now=timezone.now() + dt.timedelta(days=365)) == 7
+    assert received() == ({"web": 6, "hotline": 1}, 7)  # the reports are gone, their counts are not
+    published = {t.key: t for t in publish(figures_compute(**year)).tables}["received"]
+    # The one hotline call is under 5, and the 6 web reports would give it away next to the total of 7.
+    assert [str(row.cell) for row in published.rows] == ["<5", "<5"]
+    assert str(published.total) == "7"
