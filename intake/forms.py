@@ -42,16 +42,6 @@ class ReportForm(_PlaceAndTimeForm):
         help_text=_("Beskriv så præcist du kan, hvad der skete, og hvem det gik ud over. Skriv ikke dit eget navn."),
         error_messages={"required": _("Skriv hvad du har set eller hørt.")},
     )
-    municipality = OneLineField(label=_("Kommune eller by"), max_length=SHORT_TEXT_MAX_LENGTH, required=False)
-    place_kind = forms.ChoiceField(
-        label=_("Hvilket slags sted?"), choices=_choose(Report.PlaceKind.choices), required=False
-    )
-    seen_when = OneLineField(
-        label=_("Hvornår?"),
-        max_length=SHORT_TEXT_MAX_LENGTH,
-        required=False,
-        help_text=_("For eksempel en dato, eller “flere gange den seneste måned”."),
-    )
     exploitation_forms = forms.MultipleChoiceField(
         label=_("Hvad tror du, der foregår?"),
         choices=ExploitationForm.choices,
